@@ -1,0 +1,121 @@
+// `npm run eval`: measures the screening engine on ../shared/corpus, one figure per set.
+// These sets are not the comments the service sees (see corpus/README.md), so the figures
+// are reported per set and never blended. Usage: npm run eval [-- --corpus DIR] [--rules DIR]
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadRules } from '../src/rules/load.js'
+import { screen } from '../src/screening/screen.js'
+import type { ScreenResult } from '../src/screening/types.js'
+import { parseCsv } from './csv.js'
+
+const { values } = parseArgs({ options: { corpus: { type: 'string', default: '../shared/corpus' }, rules: { type: 'string', default: 'rules' }, verbose: { type: 'boolean', default: false } } })
+const corpus = values.corpus
+const { ruleset } = await loadRules(values.rules)
+
+const pct = (n: number, d: number): string => d === 0 ? 'n/a' : `${(100 * n / d).toFixed(2)}%`
+let totalMicros = 0
+let totalTexts = 0
+
+function run (text: string): ScreenResult {
+  const t0 = process.hrtime.bigint()
+  const r = screen({ text }, ruleset)
+  totalMicros += Number(process.hrtime.bigint() - t0) / 1000
+  totalTexts++
+  return r
+}
+
+/** Flags that say something about toxicity (not language, not spam). */
+function toxic (r: ScreenResult): boolean {
+  return r.screening.flags.some((f) => f.category !== 'language' && f.category !== 'spam')
+}
+
+function csv (path: string): Array<Record<string, string>> {
+  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8'))
+  return rows.filter((r) => r.length === head!.length).map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]!])))
+}
+
+const lines: string[] = ['| set | measure | value |', '|---|---|---|']
+const add = (set: string, measure: string, value: string): void => { lines.push(`| ${set} | ${measure} | ${value} |`) }
+const examples: string[] = []
+
+// Language: lingua sentences, one file per language.
+const langDir = join(corpus, 'language/lingua-sentences')
+let caught = 0
+let foreign = 0
+for (const file of readdirSync(langDir).sort()) {
+  const sentences = readFileSync(join(langDir, file), 'utf8').split('\n').filter(Boolean)
+  const english = sentences.map((s) => run(s).screening.language.english)
+  if (file === 'en.txt') add('lingua en.txt', 'English kept', pct(english.filter((e) => e !== false).length, english.length))
+  else {
+    caught += english.filter((e) => e === false).length
+    foreign += english.length
+  }
+}
+add('lingua, 74 other languages', 'non-English caught', pct(caught, foreign))
+
+// Ordinary discussion comments: English kept, false flags on label 0, recall on label 1.
+const wiki = csv(join(corpus, 'comments/wiki-talk/gc.csv'))
+let kept = 0
+let clean = 0
+let falseFlags = 0
+let toxicRows = 0
+let toxicFlagged = 0
+for (const row of wiki) {
+  const r = run(row.text!)
+  if (r.screening.language.english !== false) kept++
+  if (row.label === '0') {
+    clean++
+    if (toxic(r)) {
+      falseFlags++
+      if (values.verbose) examples.push(`wiki false flag: ${r.screening.flags.map((f) => `${f.category}:${f.rule} [${f.text}]`).join(', ')}`)
+    }
+  } else {
+    toxicRows++
+    if (toxic(r)) toxicFlagged++
+  }
+}
+add('wiki-talk gc.csv', 'English kept', pct(kept, wiki.length))
+add('wiki-talk gc.csv', 'false flags on ordinary comments (label 0)', pct(falseFlags, clean))
+add('wiki-talk gc.csv', 'toxic comments flagged (label 1)', pct(toxicFlagged, toxicRows))
+
+// Davidson tweets: class 0 hate, 1 offensive, 2 neither.
+const davidson = csv(join(corpus, 'toxicity/davidson/labeled_data.csv'))
+let tp = 0
+let fp = 0
+let positives = 0
+for (const row of davidson) {
+  const positive = row.class !== '2'
+  const flagged = toxic(run(row.tweet!))
+  if (positive) positives++
+  if (flagged && positive) tp++
+  if (flagged && !positive) {
+    fp++
+    if (values.verbose) examples.push(`davidson false flag: ${row.tweet}`)
+  }
+  if (!flagged && positive && values.verbose && Math.random() < 0.01) examples.push(`davidson missed: ${row.tweet}`)
+}
+add('davidson', 'offensive-or-hate recall', pct(tp, positives))
+add('davidson', 'flag precision', pct(tp, tp + fp))
+
+// HateXplain: majority label 0 hate, 1 normal, 2 offensive.
+const hx = csv(join(corpus, 'toxicity/hatexplain/hatexplain_val_processed.csv'))
+let hTp = 0
+let hFp = 0
+let hPos = 0
+for (const row of hx) {
+  const labels = (/'label': \[([^\]]*)\]/.exec(row.annotators!)?.[1] ?? '').split(',').map((s) => Number(s.trim()))
+  const normalVotes = labels.filter((l) => l === 1).length
+  const positive = normalVotes < 2
+  const flagged = toxic(run(row.masked_sentence!))
+  if (positive) hPos++
+  if (flagged && positive) hTp++
+  if (flagged && !positive) hFp++
+}
+add('hatexplain val', 'hate-or-offensive recall', pct(hTp, hPos))
+add('hatexplain val', 'flag precision', pct(hTp, hTp + hFp))
+add('all sets', 'µs per text (mean, screen() end to end)', (totalMicros / totalTexts).toFixed(1))
+
+console.log(`rules ${ruleset.version}\n`)
+console.log(lines.join('\n'))
+if (values.verbose) console.log('\n' + examples.join('\n'))

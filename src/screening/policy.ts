@@ -1,0 +1,58 @@
+// The policy turns flags into a verdict: reject outright, hold for review in a lane, or
+// (when ops allow it) approve a clean comment automatically.
+import { LANES, SEVERITY_RANK, type Category, type Flag, type Lane, type Severity, type Verdict } from './types.js'
+import type { LanguageResult } from './language.js'
+
+export interface CategoryPolicy {
+  action: 'review' | 'reject'
+  lane: Lane
+  /** With action reject: only flags at least this severe reject; milder ones are reviewed. */
+  minSeverity?: Severity
+  /** Reader-facing reason when this category rejects a comment. */
+  reason?: string
+}
+
+export interface Policy {
+  /** A comment with no flags: review in a lane, or approve without review. */
+  clean: { action: 'review' | 'approve', lane: Lane }
+  /** Text that is clearly not English. */
+  language: { action: 'review' | 'reject', lane: Lane, reason: string }
+  categories: Partial<Record<Category, CategoryPolicy>>
+  /** Lane for flags of a category the policy does not name. */
+  defaultLane: Lane
+}
+
+const LANE_RANK = new Map<Lane, number>(LANES.map((lane, i) => [lane, i]))
+
+function moreUrgent (a: Lane, b: Lane): Lane {
+  return (LANE_RANK.get(a) ?? 99) <= (LANE_RANK.get(b) ?? 99) ? a : b
+}
+
+export function decide (flags: Flag[], language: LanguageResult, policy: Policy): Verdict {
+  if (language.english === false && policy.language.action === 'reject') {
+    return { status: 'rejected', lane: policy.language.lane, reason: policy.language.reason, reasonCode: 'language' }
+  }
+  let lane: Lane | undefined = language.english === false ? policy.language.lane : undefined
+  for (const flag of flags) {
+    if (flag.category === 'language') continue
+    const rule = policy.categories[flag.category]
+    if (rule === undefined) {
+      lane = lane === undefined ? policy.defaultLane : moreUrgent(lane, policy.defaultLane)
+      continue
+    }
+    const severeEnough = rule.minSeverity === undefined || SEVERITY_RANK[flag.severity] >= SEVERITY_RANK[rule.minSeverity]
+    if (rule.action === 'reject' && severeEnough) {
+      return {
+        status: 'rejected',
+        lane: rule.lane,
+        reason: rule.reason ?? 'Your comment breaks our comment policy.',
+        reasonCode: flag.category
+      }
+    }
+    lane = lane === undefined ? rule.lane : moreUrgent(lane, rule.lane)
+  }
+  if (lane !== undefined) return { status: 'pending', lane }
+  return policy.clean.action === 'approve'
+    ? { status: 'approved', lane: policy.clean.lane }
+    : { status: 'pending', lane: policy.clean.lane }
+}

@@ -1,0 +1,121 @@
+// A rule set compiled for screening: word lists in a Lexicon, token patterns, linear-time
+// regular expressions, target words, spam thresholds and the policy. Compiling is pure and
+// all-or-nothing: a bad rule throws a RuleError naming where it came from, and the caller
+// keeps whatever rule set it had.
+import { RE2JS } from 're2js'
+import { Lexicon, normalizeEntry, type ListDefinition } from './lexicon.js'
+import { compileTokenPattern, PatternError, type TokenPattern } from './token-pattern.js'
+import type { TargetConfig } from './targets.js'
+import type { SpamConfig } from './spam.js'
+import type { Policy } from './policy.js'
+import { DEFAULT_LANGUAGE_OPTIONS, type LanguageOptions } from './language.js'
+import type { Category, Severity } from './types.js'
+
+export interface PatternSource {
+  id: string
+  category: Category
+  severity: Severity
+  /** A token pattern (see token-pattern.ts). */
+  match?: string
+  /** A regular expression, run by RE2 (linear time); slower than a token pattern. */
+  regex?: string
+  /** What a regex runs on: the normalised words joined by spaces, or the original text. */
+  on?: 'words' | 'text'
+  origin?: string
+}
+
+export interface RuleSource {
+  version: string
+  lists: ListDefinition[]
+  allowlist: string[]
+  targets: {
+    before: number
+    after: number
+    names: boolean
+    you: string[]
+    person: string[]
+    group: string[]
+    breakers: string[]
+  }
+  patterns: PatternSource[]
+  spam: SpamConfig
+  policy: Policy
+  language?: Partial<LanguageOptions>
+}
+
+export type CompiledPattern =
+  | { id: string, category: Category, severity: Severity, kind: 'tokens', pattern: TokenPattern }
+  | { id: string, category: Category, severity: Severity, kind: 'regex', regex: RE2JS, on: 'words' | 'text' }
+
+export interface Ruleset {
+  version: string
+  lexicon: Lexicon
+  targets: TargetConfig
+  patterns: CompiledPattern[]
+  spam: SpamConfig
+  policy: Policy
+  language: LanguageOptions
+  /** Counts for GET /v1/rules and `rules check`. */
+  counts: { lists: Record<string, number>, categories: Record<string, number>, patterns: number, allowlist: number, entries: number }
+}
+
+export class RuleError extends Error {
+  constructor (message: string, readonly origin?: string) {
+    super(origin === undefined ? message : `${origin}: ${message}`)
+  }
+}
+
+function wordSet (words: string[]): Set<string> {
+  return new Set(words.map((w) => normalizeEntry(w).join(' ')).filter(Boolean))
+}
+
+export function compileRuleset (source: RuleSource): Ruleset {
+  const lexicon = new Lexicon(source.lists, source.allowlist)
+  const lists = new Map(lexicon.wordsByList)
+  const normalizeWord = (w: string): string => normalizeEntry(w).join(' ')
+  const patterns: CompiledPattern[] = source.patterns.map((p) => {
+    const base = { id: p.id, category: p.category, severity: p.severity }
+    if ((p.match === undefined) === (p.regex === undefined)) {
+      throw new RuleError(`pattern "${p.id}" needs exactly one of "match" or "regex"`, p.origin)
+    }
+    if (p.match !== undefined) {
+      try {
+        return { ...base, kind: 'tokens', pattern: compileTokenPattern(p.match, lists, normalizeWord) }
+      } catch (err) {
+        if (err instanceof PatternError) throw new RuleError(`pattern "${p.id}": ${err.message}`, p.origin)
+        throw err
+      }
+    }
+    try {
+      return { ...base, kind: 'regex', regex: RE2JS.compile(p.regex!, RE2JS.CASE_INSENSITIVE), on: p.on ?? 'words' }
+    } catch (err) {
+      throw new RuleError(`pattern "${p.id}": not a valid RE2 regular expression (${(err as Error).message}); RE2 has no backreferences or lookaround`, p.origin)
+    }
+  })
+  const categories: Record<string, number> = {}
+  const listCounts: Record<string, number> = {}
+  for (const list of source.lists) {
+    listCounts[list.id] = list.entries.length
+    categories[list.category] = (categories[list.category] ?? 0) + list.entries.length
+  }
+  for (const p of source.patterns) categories[p.category] = (categories[p.category] ?? 0) + 1
+  const t = source.targets
+  return {
+    version: source.version,
+    lexicon,
+    targets: {
+      before: t.before,
+      after: t.after,
+      names: t.names,
+      you: wordSet(t.you),
+      person: wordSet(t.person),
+      group: wordSet(t.group),
+      breakers: wordSet(t.breakers)
+    },
+    patterns,
+    spam: source.spam,
+    policy: source.policy,
+    language: { ...DEFAULT_LANGUAGE_OPTIONS, ...source.language },
+    counts: { lists: listCounts, categories, patterns: patterns.length, allowlist: source.allowlist.length, entries: lexicon.entryCount }
+  }
+}

@@ -1,0 +1,76 @@
+// Who a word is aimed at. Broad words ("corrupt", "liar", "criminal") are fair comment
+// about institutions and ideas; they become an insult, libel or an identity attack only
+// when aimed at someone: "you", a person (a name, a pronoun, "the minister"), or a group.
+import { ENGLISH_WORDS } from './english-words.js'
+import type { Token } from './tokenize.js'
+import type { TargetKind } from './types.js'
+
+export interface TargetConfig {
+  /** How many words may stand between a target before the word and the word. */
+  before: number
+  /** How many words may stand between the word and a target after it ("liar, you"). */
+  after: number
+  you: Set<string>
+  person: Set<string>
+  group: Set<string>
+  /** Words that end the clause: a target on the other side is not the one aimed at. */
+  breakers: Set<string>
+  /** Count capitalised words that look like names as persons. */
+  names: boolean
+}
+
+export interface Target { kind: TargetKind, index: number }
+
+function tokenIn (t: Token, set: Set<string>): boolean {
+  if (set.has(t.norm)) return true
+  for (const v of t.variants) if (set.has(v)) return true
+  return false
+}
+
+/**
+ * The kind of target each token is, if any. `people` holds the lower-case words of names
+ * the site sent in context.people; `isListed` tells words that a list already matched,
+ * which are never names ("Idiot!" at the start of a sentence is not a person).
+ */
+export function classifyTargets (tokens: Token[], people: Set<string>, config: TargetConfig, isListed: (i: number) => boolean): Array<TargetKind | undefined> {
+  return tokens.map((t, i) => {
+    if (tokenIn(t, config.you)) return 'you'
+    if (tokenIn(t, config.group)) return 'group'
+    if (tokenIn(t, config.person) || people.has(t.norm)) return 'person'
+    if (config.names && looksLikeName(tokens, i) && !isListed(i)) return 'person'
+    return undefined
+  })
+}
+
+/**
+ * A capitalised word that is not a common English word, and is not merely the first word
+ * of a sentence unless a second capitalised word follows ("Boris Johnson lied").
+ */
+function looksLikeName (tokens: Token[], i: number): boolean {
+  const t = tokens[i]!
+  if (!t.capitalized || t.norm.length < 2 || ENGLISH_WORDS.has(t.norm) || t.norm === 'i') return false
+  const prev = tokens[i - 1]
+  const next = tokens[i + 1]
+  const sentenceStart = prev === undefined || prev.sentence !== t.sentence
+  if (!sentenceStart) return true
+  return next !== undefined && next.sentence === t.sentence && next.capitalized && !ENGLISH_WORDS.has(next.norm)
+}
+
+/** The nearest target of a match spanning tokens first..last, within the same clause. */
+export function findTarget (tokens: Token[], kinds: Array<TargetKind | undefined>, first: number, last: number, config: TargetConfig): Target | undefined {
+  const sentence = tokens[first]!.sentence
+  for (let i = first - 1, seen = 0; i >= 0 && seen <= config.before; i--, seen++) {
+    const t = tokens[i]!
+    if (t.sentence !== sentence) break
+    const kind = kinds[i]
+    if (kind !== undefined) return { kind, index: i }
+    if (config.breakers.has(t.norm)) break
+  }
+  for (let i = last + 1, seen = 0; i < tokens.length && seen <= config.after; i++, seen++) {
+    const t = tokens[i]!
+    if (t.sentence !== sentence || config.breakers.has(t.norm)) break
+    const kind = kinds[i]
+    if (kind !== undefined) return { kind, index: i }
+  }
+  return undefined
+}

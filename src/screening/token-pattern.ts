@@ -1,0 +1,126 @@
+// Token patterns: the rule language ops write for phrases a word list cannot express,
+// e.g. "{group} are {any:0-2} {dehumanising}". A pattern is a sequence of elements matched
+// against whole words, so it is whole-word by construction, and its cost is bounded at
+// load time: no pattern can backtrack catastrophically, whatever the comment.
+//
+//   word            the word itself (normalised: "sh1t" in a comment matches "shit")
+//   a|b|c           any of these words
+//   {list-id}       any single word of that list (see lists.yaml)
+//   {you} {person} {group} {target}   a target word (see targets in lists.yaml)
+//   {any:M-N}       M to N arbitrary words (N at most 5)
+//   element?        the element may be absent
+import type { Token } from './tokenize.js'
+import type { TargetKind } from './types.js'
+
+type Element =
+  | { kind: 'words', words: Set<string>, optional: boolean }
+  | { kind: 'target', which: TargetKind | 'any', optional: boolean }
+  | { kind: 'gap', min: number, max: number }
+
+export interface TokenPattern { elements: Element[] }
+
+export const MAX_GAP = 5
+/** Upper bound on the ways one start position can be tried; keeps matching linear. */
+export const MAX_PATHS = 256
+
+export class PatternError extends Error {}
+
+export function compileTokenPattern (source: string, lists: Map<string, Set<string>>, normalize: (w: string) => string): TokenPattern {
+  const parts = source.trim().split(/\s+/).filter(Boolean)
+  if (parts.length === 0) throw new PatternError('the pattern is empty')
+  const elements: Element[] = []
+  let paths = 1
+  for (const part of parts) {
+    const optional = part.endsWith('?') && part.length > 1
+    const body = optional ? part.slice(0, -1) : part
+    const gap = /^\{any:(\d+)-(\d+)\}$/.exec(body)
+    if (gap !== null) {
+      const min = Number(gap[1])
+      const max = Number(gap[2])
+      if (optional) throw new PatternError(`"${part}": a gap cannot be optional; use {any:0-${max}}`)
+      if (min > max || max > MAX_GAP) throw new PatternError(`"${part}": a gap is {any:M-N} with M ≤ N ≤ ${MAX_GAP}`)
+      paths *= max - min + 1
+      elements.push({ kind: 'gap', min, max })
+      continue
+    }
+    const target = /^\{(you|person|group|target)\}$/.exec(body)
+    if (target !== null) {
+      const name = target[1] as TargetKind | 'target'
+      elements.push({ kind: 'target', which: name === 'target' ? 'any' : name, optional })
+    } else {
+      elements.push({ kind: 'words', words: alternatives(part, body, lists, normalize), optional })
+    }
+    if (optional) paths *= 2
+  }
+  const first = elements[0]!
+  const last = elements[elements.length - 1]!
+  if (first.kind === 'gap' || last.kind === 'gap') throw new PatternError('a pattern cannot start or end with {any:…}')
+  if (first.optional) throw new PatternError('the first element cannot be optional: a match starts at a word that is there')
+  if (paths > MAX_PATHS) throw new PatternError(`too many combinations of gaps and optional elements (${paths} > ${MAX_PATHS})`)
+  return { elements }
+}
+
+/** "a|b|{list-id}": the union of the words and the lists' words. */
+function alternatives (part: string, body: string, lists: Map<string, Set<string>>, normalize: (w: string) => string): Set<string> {
+  const words = new Set<string>()
+  for (const alt of body.split('|')) {
+    const ref = /^\{([a-z0-9-]+)\}$/.exec(alt)
+    if (ref !== null) {
+      const list = lists.get(ref[1]!)
+      if (list === undefined) throw new PatternError(`"${part}": no list with id "${ref[1]}" (lists: ${[...lists.keys()].join(', ')})`)
+      for (const w of list) words.add(w)
+    } else if (/^[^{}]+$/.test(alt)) {
+      const w = normalize(alt)
+      if (w !== '') words.add(w)
+    } else {
+      throw new PatternError(`"${part}": "${alt}" is not a word or {list-id}; {you}, {person}, {group} and {target} stand alone`)
+    }
+  }
+  if (words.size === 0) throw new PatternError(`"${part}": no word in it`)
+  return words
+}
+
+function wordMatches (t: Token, words: Set<string>): boolean {
+  if (words.has(t.norm)) return true
+  for (const v of t.variants) if (words.has(v)) return true
+  return false
+}
+
+export interface PatternMatch { first: number, last: number }
+
+/** All non-overlapping matches, leftmost first. Cost: tokens × at most MAX_PATHS steps. */
+export function matchTokenPattern (pattern: TokenPattern, tokens: Token[], kinds: Array<TargetKind | undefined>): PatternMatch[] {
+  const out: PatternMatch[] = []
+  const { elements } = pattern
+  const step = (e: number, i: number, sentence: number): number => {
+    if (e === elements.length) return i - 1
+    const el = elements[e]!
+    if (el.kind === 'gap') {
+      for (let skip = el.min; skip <= el.max; skip++) {
+        const at = i + skip
+        if (at > tokens.length) break
+        if (skip > 0 && tokens[at - 1]!.sentence !== sentence) break
+        const end = step(e + 1, at, sentence)
+        if (end >= 0) return end
+      }
+      return -1
+    }
+    const t = tokens[i]
+    const hit = t !== undefined && t.sentence === sentence && (el.kind === 'words'
+      ? wordMatches(t, el.words)
+      : kinds[i] !== undefined && (el.which === 'any' || kinds[i] === el.which))
+    if (hit) {
+      const end = step(e + 1, i + 1, sentence)
+      if (end >= 0) return end
+    }
+    return el.optional ? step(e + 1, i, sentence) : -1
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    const end = step(0, i, tokens[i]!.sentence)
+    if (end >= i) {
+      out.push({ first: i, last: end })
+      i = end
+    }
+  }
+  return out
+}
