@@ -1,0 +1,122 @@
+// Builds the Fastify app: external plugins, then ours, then routes. It receives its
+// collaborators (config, Redis connections, rules) ready-made, so tests build the same app
+// against their own redis-server, and the process concerns stay in server.ts.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { Redis } from 'ioredis'
+import type { Config } from './config.js'
+import type { RulesStore } from './rules/store.js'
+import { ReviewQueue } from './queue/review-queue.js'
+import auth from './http/auth.js'
+import { installErrorHandler } from './http/errors.js'
+import { installValidators } from './http/validation.js'
+import { ErrorBody } from './routes/schemas.js'
+import healthRoutes from './routes/health.js'
+import commentRoutes from './routes/comments.js'
+import reviewRoutes from './routes/review.js'
+import rulesRoutes from './routes/rules.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Extra fields for this request's access-log line (e.g. the comment id). */
+    logFields?: Record<string, unknown>
+  }
+  interface FastifyInstance {
+    config: Config
+    queue: ReviewQueue
+    rules: RulesStore
+  }
+}
+
+export interface AppDeps {
+  config: Config
+  /** Commands of the queue; fails fast (no offline queue) so requests get 503, not a hang. */
+  redis: Redis
+  /** A second connection for rate-limit counters, so a slow limiter never delays a write. */
+  rateLimitRedis: Redis
+  rules: RulesStore
+  /** The process's pino logger; no logging when absent (tests). */
+  logger?: FastifyBaseLogger
+}
+
+export const VERSION = '0.1.0'
+
+export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps
+  const app = Fastify({
+    ...(deps.logger !== undefined ? { loggerInstance: deps.logger } : { logger: false }),
+    // Room for a text of MAX_TEXT_LENGTH characters written entirely as \uXXXX\uXXXX escapes
+    // (12 bytes per character) plus the other fields; a larger body is refused with 413.
+    bodyLimit: config.maxTextLength * 12 + 64 * 1024,
+    // One log line per request (the onResponse hook below) instead of Fastify's two.
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    trustProxy: false,
+    ajv: { customOptions: { coerceTypes: false } }
+  })
+  app.decorate('config', config)
+  app.decorate('queue', new ReviewQueue(deps.redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts }))
+  app.decorate('rules', deps.rules)
+
+  // The access log: one line per request, without bodies (no comment text at info level)
+  // and without the Authorization header.
+  app.decorateRequest('logFields', undefined)
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      caller: request.principal?.name,
+      ...request.logFields
+    }, 'request')
+  })
+
+  // During shutdown, answer in-flight requests with Connection: close, so keep-alive
+  // sockets do not hold close() open after their last response.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
+
+  installValidators(app)
+  installErrorHandler(app)
+  // Only JSON is accepted; a text/plain body gets 415 instead of a confusing 400.
+  app.removeContentTypeParser(['text/plain'])
+  app.addSchema(ErrorBody)
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Moderato', version: VERSION, description: 'Comment moderation: screening, review queue and decisions. Errors are `{ statusCode, code, message }`; switch on `code`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key from API_KEYS' } } }
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  await app.register(auth, { keys: config.apiKeys })
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.timeWindow,
+    redis: deps.rateLimitRedis,
+    nameSpace: `${config.redisPrefix}:rl:`,
+    // Redis down must not take the API down with it, nor make requests wait.
+    skipOnError: true,
+    keyGenerator: (request) => request.principal !== undefined ? `key:${request.principal.role}:${request.principal.name}` : `ip:${request.ip}`,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `Too many requests: at most ${context.max} per ${context.after}. Retry after ${Math.ceil(context.ttl / 1000)} s.`
+    })
+  })
+
+  await app.register(healthRoutes)
+  await app.register(commentRoutes)
+  await app.register(reviewRoutes)
+  await app.register(rulesRoutes)
+  return app
+}

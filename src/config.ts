@@ -1,0 +1,113 @@
+// The one place that reads process.env. A bad value stops the start with a message that
+// names the variable; everything else receives a typed, validated Config.
+import { envSchema } from 'env-schema'
+import { Type, type Static } from 'typebox'
+
+const EnvSchema = Type.Object({
+  NODE_ENV: Type.String({ default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Key prefix in Redis, so several deployments (or tests) can share one server. */
+  REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_-]+$', default: 'moderato' }),
+  /** How long a Redis command may take before the request gets a 503. */
+  REDIS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 500 }),
+  /** Where the embedded redis-server keeps its data when REDIS_URL is not set. */
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  API_KEYS: Type.Optional(Type.String()),
+  RULES_DIR: Type.String({ minLength: 1, default: './rules' }),
+  /** Watch RULES_DIR and reload on change. */
+  RULES_WATCH: Type.Boolean({ default: true }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
+  /** A duration in milliseconds, or text such as "1 minute". */
+  RATE_LIMIT_WINDOW: Type.String({ pattern: '^(\\d+|\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|second|seconds|minute|minutes|hour|hours|day|days))$', default: '1 minute' }),
+  MAX_TEXT_LENGTH: Type.Integer({ minimum: 1, maximum: 1000000, default: 10000 }),
+  /** Delivery attempts (expired leases) before a comment moves to the dead-letter lane. */
+  MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** Grace period for in-flight requests on SIGTERM. */
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 10000 })
+})
+type Env = Static<typeof EnvSchema>
+
+export type Role = 'site' | 'moderator' | 'admin'
+export interface ApiKey { role: Role, name: string, secret: string }
+
+export interface Config {
+  env: string
+  port: number
+  host: string
+  redisUrl?: string
+  redisPrefix: string
+  redisTimeoutMs: number
+  dataDir: string
+  apiKeys: ApiKey[]
+  /** True when no API_KEYS were given and the development keys are in use. */
+  devKeys: boolean
+  rulesDir: string
+  rulesWatch: boolean
+  logLevel: string
+  rateLimit: { max: number, timeWindow: number | string }
+  maxTextLength: number
+  maxAttempts: number
+  shutdownTimeoutMs: number
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Documented in the README; only ever used outside production, and announced loudly. */
+export const DEVELOPMENT_KEYS: ApiKey[] = [
+  { role: 'site', name: 'dev-site', secret: 'dev-site-key' },
+  { role: 'moderator', name: 'dev-moderator', secret: 'dev-moderator-key' },
+  { role: 'admin', name: 'dev-admin', secret: 'dev-admin-key' }
+]
+
+export function parseApiKeys (value: string): ApiKey[] {
+  const keys: ApiKey[] = []
+  for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [role, name, ...rest] = item.split(':')
+    const secret = rest.join(':')
+    if (role !== 'site' && role !== 'moderator' && role !== 'admin') {
+      throw new ConfigError(`API_KEYS: "${role ?? ''}" is not a role in "${role ?? ''}:${name ?? ''}:…" (use site, moderator or admin)`)
+    }
+    if (name === undefined || name === '' || secret === '') throw new ConfigError(`API_KEYS: each entry is role:name:secret; "${role}:${name ?? ''}:…" is incomplete`)
+    if (secret.length < 8) throw new ConfigError(`API_KEYS: the secret of "${role}:${name}" is shorter than 8 characters`)
+    if (keys.some((k) => k.secret === secret)) throw new ConfigError(`API_KEYS: the secret of "${role}:${name}" is used twice`)
+    keys.push({ role, name, secret })
+  }
+  return keys
+}
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  let e: Env
+  try {
+    // env-schema validates with ajv and coerces "3000" to 3000; its message names the variable.
+    e = envSchema<Env>({ schema: EnvSchema, data: env, dotenv: false })
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${(err as Error).message.replace(/^env\//, '').replace(/ env\//g, ' ')}`)
+  }
+  const production = e.NODE_ENV === 'production'
+  const given = e.API_KEYS !== undefined && e.API_KEYS.trim() !== '' ? parseApiKeys(e.API_KEYS) : []
+  if (given.length === 0 && production) throw new ConfigError('API_KEYS: required when NODE_ENV=production (comma-separated role:name:secret entries)')
+  const window = /^\d+$/.test(e.RATE_LIMIT_WINDOW) ? Number(e.RATE_LIMIT_WINDOW) : e.RATE_LIMIT_WINDOW
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    ...(e.REDIS_URL !== undefined && e.REDIS_URL !== '' ? { redisUrl: e.REDIS_URL } : {}),
+    redisPrefix: e.REDIS_PREFIX,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    dataDir: e.DATA_DIR,
+    apiKeys: given.length > 0 ? given : DEVELOPMENT_KEYS,
+    devKeys: given.length === 0,
+    rulesDir: e.RULES_DIR,
+    rulesWatch: e.RULES_WATCH,
+    logLevel: e.LOG_LEVEL,
+    rateLimit: { max: e.RATE_LIMIT_MAX, timeWindow: window },
+    maxTextLength: e.MAX_TEXT_LENGTH,
+    maxAttempts: e.MAX_ATTEMPTS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS
+  }
+}

@@ -1,0 +1,67 @@
+// Errors with a stable `code` that clients switch on, and one handler that maps every
+// error to { statusCode, code, message }. 5xx bodies never carry internals; the log does.
+import type { FastifyError, FastifyInstance } from 'fastify'
+
+export class HttpError extends Error {
+  constructor (readonly statusCode: number, readonly code: string, message: string, readonly headers: Record<string, string> = {}) {
+    super(message)
+  }
+}
+
+/** Redis did not answer in time, or is unreachable: the client should retry soon. */
+export function storeUnavailable (): HttpError {
+  return new HttpError(503, 'STORE_UNAVAILABLE', 'The comment store is not reachable right now; nothing was stored. Retry after a second.', { 'retry-after': '1' })
+}
+
+const UNAVAILABLE = /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries|^LOADING|^MISCONF|^BUSY|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN/i
+
+/** True for ioredis failures that mean "Redis is down or slow", not a bug of ours. */
+export function isStoreUnavailable (err: unknown): boolean {
+  if (!(err instanceof Error)) return false
+  return err.name === 'MaxRetriesPerRequestError' || UNAVAILABLE.test(err.message)
+}
+
+// Fastify's own error codes for client mistakes, with messages a person can act on.
+const FASTIFY_CODES: Record<string, { status: number, code: string, message?: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as JSON with Content-Type: application/json.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'BODY_TOO_LARGE' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'EMPTY_BODY', message: 'The body is empty; send a JSON object.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_CONTENT_LENGTH' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as JSON with Content-Type: application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as JSON with Content-Type: application/json.' },
+  FST_ERR_RATE_LIMIT_EXCEEDED: { status: 429, code: 'RATE_LIMITED' }
+}
+
+export function installErrorHandler (app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError & { headers?: Record<string, string> }, request, reply) => {
+    if (err instanceof HttpError) {
+      return reply.code(err.statusCode).headers(err.headers).send({ statusCode: err.statusCode, code: err.code, message: err.message })
+    }
+    if (err.validation !== undefined) {
+      return reply.code(400).send({ statusCode: 400, code: 'VALIDATION_ERROR', message: err.message })
+    }
+    if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return reply.code(400).send({ statusCode: 400, code: 'INVALID_JSON', message: `The body is not valid JSON: ${err.message}` })
+    }
+    const known = err.code !== undefined ? FASTIFY_CODES[err.code] : undefined
+    if (known !== undefined) {
+      return reply.code(known.status).send({ statusCode: known.status, code: known.code, message: known.message ?? err.message })
+    }
+    if (isStoreUnavailable(err)) {
+      request.log.warn({ err: err.message }, 'redis unavailable')
+      const e = storeUnavailable()
+      return reply.code(503).headers(e.headers).send({ statusCode: 503, code: e.code, message: e.message })
+    }
+    const status = err.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ statusCode: status, code: err.code ?? 'BAD_REQUEST', message: err.message })
+    }
+    request.log.error({ err }, 'unhandled error')
+    return reply.code(500).send({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; it has been logged.' })
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    return reply.code(404).send({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}; see /docs.` })
+  })
+}

@@ -1,0 +1,48 @@
+-- Shared helpers, prepended to every script (see scripts.ts). Not a script of its own.
+-- `base` is the key prefix ending in ":" (ARGV[1] of every script); the per-comment keys
+-- base.."c:"..id and base.."h:"..id share its {hash tag}, so they live in the same slot.
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function history(base, id, event)
+  redis.call('RPUSH', base .. 'h:' .. id, cjson.encode(event))
+end
+
+-- Give back a comment whose lease ran out: to its lane with its original place in line,
+-- or to the dead-letter lane once it has been delivered max_attempts times.
+local function requeue_expired(base, id, now, max_attempts)
+  local c = base .. 'c:' .. id
+  redis.call('ZREM', base .. 'leases', id)
+  local f = redis.call('HMGET', c, 'status', 'lane', 'seq', 'attempts', 'holder')
+  if f[1] ~= 'pending' then return end
+  redis.call('HDEL', c, 'holder', 'leaseExpiresAt')
+  history(base, id, { type = 'lease-expired', at = now, by = f[5], attempt = tonumber(f[4]) })
+  local lane = f[2]
+  if tonumber(f[4]) >= max_attempts and lane ~= 'dead' then
+    lane = 'dead'
+    redis.call('HSET', c, 'lane', 'dead')
+    history(base, id, { type = 'dead-lettered', at = now, attempts = tonumber(f[4]) })
+  end
+  redis.call('ZADD', base .. 'ready:' .. lane, f[3], id)
+end
+
+-- Requeue at most `limit` expired leases; bounded so one call never blocks Redis for long.
+local function requeue_all_expired(base, now, max_attempts, limit)
+  local ids = redis.call('ZRANGEBYSCORE', base .. 'leases', '-inf', now, 'LIMIT', 0, limit)
+  for _, id in ipairs(ids) do requeue_expired(base, id, now, max_attempts) end
+end
+
+-- Whether `holder` holds a live lease on a pending comment: nil if so, else the error code.
+-- An expired lease found here is requeued on the spot, so the comment is not stuck.
+local function lease_problem(base, id, holder, lease_holder, lease_expires, now, max_attempts)
+  if not lease_holder then return 'NOT_CLAIMED' end
+  if lease_holder ~= holder then return 'LEASE_LOST' end
+  if tonumber(lease_expires) < now then
+    requeue_expired(base, id, now, max_attempts)
+    return 'LEASE_EXPIRED'
+  end
+  return nil
+end

@@ -1,0 +1,33 @@
+-- Store a screened comment and queue it, or record its automatic decision, in one step.
+-- KEYS[1] comment hash   KEYS[2] seq counter   KEYS[3] ready zset of the lane
+-- KEYS[4] decisions stream   KEYS[5] recent-decisions zset
+-- ARGV[1] base  ARGV[2] id  ARGV[3] record JSON  ARGV[4] screening JSON
+-- ARGV[5] status (pending|approved|rejected)  ARGV[6] lane  ARGV[7] reader reason ("" if none)
+-- ARGV[8] reason code ("" if none)  ARGV[9] submitted by  ARGV[10] rules version
+-- Returns {created (1|0), initial status, reader reason, screening JSON}: for a comment
+-- that already exists (same id), the original result, and nothing is written.
+local base, id = ARGV[1], ARGV[2]
+local c = KEYS[1]
+if redis.call('EXISTS', c) == 1 then
+  local f = redis.call('HMGET', c, 'initialStatus', 'reason', 'screening')
+  return { 0, f[1], f[2] or '', f[3] }
+end
+local now = now_ms()
+local seq = redis.call('INCR', KEYS[2])
+local status = ARGV[5]
+redis.call('HSET', c, 'record', ARGV[3], 'screening', ARGV[4], 'status', status, 'initialStatus', status,
+  'lane', ARGV[6], 'seq', seq, 'attempts', 0, 'reason', ARGV[7], 'receivedAt', now)
+history(base, id, { type = 'screened', at = now, by = ARGV[9], rulesVersion = ARGV[10], status = status })
+if status == 'pending' then
+  redis.call('ZADD', KEYS[3], seq, id)
+  history(base, id, { type = 'queued', at = now, lane = ARGV[6] })
+else
+  local decision = { decision = (status == 'approved') and 'approve' or 'reject', reason = ARGV[8],
+    decidedBy = 'moderato', decidedAt = now, automatic = true }
+  redis.call('HSET', c, 'decision', cjson.encode(decision))
+  redis.call('XADD', KEYS[4], '*', 'id', id, 'status', status, 'reason', ARGV[8], 'decidedBy', 'moderato', 'decidedAt', now)
+  redis.call('ZADD', KEYS[5], now, id)
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 3600000)
+  history(base, id, { type = 'decided', at = now, by = 'moderato', decision = decision.decision, reason = ARGV[8], automatic = true })
+end
+return { 1, status, ARGV[7], ARGV[4] }

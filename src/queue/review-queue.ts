@@ -1,0 +1,234 @@
+// The review queue: the only code that reads or writes Moderato's Redis keys.
+//
+// Design: one sorted set per lane (score = arrival sequence) plus one sorted set of
+// leases (score = expiry time), rather than Redis Streams with a consumer group. Streams
+// cannot give a comment back to its place in line (release), cannot lease comments for
+// different lengths of time (XAUTOCLAIM uses one idle time for all), and would need a
+// group per lane anyway. Sorted sets give the same guarantees with O(log n) claims:
+// every change is one Lua script, so two claimers can never get the same comment, and a
+// lease that runs out is requeued by the next claim, decision or lease call.
+// The decisions feed is a Stream: append-only, ordered, and paged by entry id.
+import { readFileSync } from 'node:fs'
+import type { Redis } from 'ioredis'
+import type { Lane, Screening, Status } from '../screening/types.js'
+import { ALL_LANES, QueueKeys, type QueueLane } from './keys.js'
+
+export interface CommentRecord {
+  id: string
+  articleId: string
+  text: string
+  author?: { id?: string, name?: string }
+  context?: { title?: string, people?: string[] }
+  /** The site key that submitted it. */
+  submittedBy: string
+}
+
+export interface Decision {
+  decision: 'approve' | 'reject'
+  reason?: string
+  note?: string
+  decidedBy: string
+  decidedAt: number
+  automatic?: boolean
+}
+
+export interface EnqueueResult {
+  /** False when a comment with this id existed: the result is the original one. */
+  created: boolean
+  status: Status
+  reason?: string
+  screening: Screening
+}
+
+export interface CommentView {
+  id: string
+  status: Status
+  lane: QueueLane
+  screening: Screening
+  decision?: Decision
+  receivedAt: number
+}
+
+export interface ClaimedItem extends Omit<CommentRecord, 'submittedBy'> {
+  screening: Screening
+  attempts: number
+  leaseExpiresAt: number
+}
+
+export interface HistoryEvent { type: string, at: number, [key: string]: unknown }
+
+export interface QueueStats {
+  lanes: Record<QueueLane, { depth: number, oldestAgeSeconds: number | null }>
+  leased: number
+  expiredLeases: number
+  deadLetter: number
+  decisionsLastHour: number
+}
+
+export type QueueErrorCode = 'NOT_FOUND' | 'DECIDED' | 'ALREADY_DECIDED' | 'NOT_CLAIMED' | 'LEASE_LOST' | 'LEASE_EXPIRED'
+
+export class QueueError extends Error {
+  constructor (readonly code: QueueErrorCode, readonly decision?: Decision) {
+    super(code)
+  }
+}
+
+const LUA_DIR = new URL('./lua/', import.meta.url)
+const common = readFileSync(new URL('common.lua', LUA_DIR), 'utf8')
+const script = (name: string): string => `${common}\n${readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8')}`
+
+type Reply = Array<string | number | null>
+interface QueueCommands {
+  mqEnqueue: (...args: Array<string | number>) => Promise<Reply>
+  mqClaim: (...args: Array<string | number>) => Promise<Reply>
+  mqLease: (...args: Array<string | number>) => Promise<Reply>
+  mqDecide: (...args: Array<string | number>) => Promise<Reply>
+  mqStats: (...args: Array<string | number>) => Promise<Reply>
+}
+
+export interface ReviewQueueOptions {
+  prefix: string
+  maxAttempts: number
+}
+
+export class ReviewQueue {
+  readonly keys: QueueKeys
+  private readonly r: Redis & QueueCommands
+
+  constructor (redis: Redis, private readonly options: ReviewQueueOptions) {
+    this.keys = new QueueKeys(options.prefix)
+    // defineCommand sends EVALSHA and falls back to EVAL once per connection: no
+    // script text on the wire after the first call.
+    const commands: Array<[keyof QueueCommands, string, number]> = [
+      ['mqEnqueue', 'enqueue', 5], ['mqClaim', 'claim', -1], ['mqLease', 'lease', 2],
+      ['mqDecide', 'decide', 4], ['mqStats', 'stats', -1]
+    ]
+    for (const [name, file, keys] of commands) {
+      if (!(name in redis)) redis.defineCommand(name, keys >= 0 ? { numberOfKeys: keys, lua: script(file) } : { lua: script(file) })
+    }
+    this.r = redis as Redis & QueueCommands
+  }
+
+  async enqueue (record: CommentRecord, screening: Screening, verdict: { status: Status, lane: Lane, reason?: string, reasonCode?: string }): Promise<EnqueueResult> {
+    const k = this.keys
+    const reply = await this.r.mqEnqueue(
+      k.comment(record.id), k.seq, k.ready(verdict.lane), k.decisions, k.recent,
+      k.base, record.id, JSON.stringify(record), JSON.stringify(screening), verdict.status, verdict.lane,
+      verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion
+    )
+    const [created, status, reason, stored] = reply as [number, Status, string, string]
+    return {
+      created: created === 1,
+      status,
+      ...(reason !== '' ? { reason } : {}),
+      screening: created === 1 ? screening : JSON.parse(stored) as Screening
+    }
+  }
+
+  async get (id: string): Promise<CommentView | undefined> {
+    const [status, lane, screening, decision, receivedAt] = (await this.r.hmget(this.keys.comment(id), 'status', 'lane', 'screening', 'decision', 'receivedAt')).map((v) => v ?? undefined)
+    if (status === undefined || screening === undefined) return undefined
+    return {
+      id,
+      status: status as Status,
+      lane: lane as QueueLane,
+      screening: JSON.parse(screening) as Screening,
+      ...(decision !== undefined ? { decision: JSON.parse(decision) as Decision } : {}),
+      receivedAt: Number(receivedAt)
+    }
+  }
+
+  async claim (holder: string, options: { max: number, leaseMs: number, lanes?: QueueLane[] }): Promise<ClaimedItem[]> {
+    const lanes = options.lanes ?? ALL_LANES.filter((l) => l !== 'dead')
+    const k = this.keys
+    const keys = [k.leases, ...lanes.map((l) => k.ready(l))]
+    const reply = await this.r.mqClaim(keys.length, ...keys, k.base, holder, options.leaseMs, options.max, this.options.maxAttempts)
+    const items: ClaimedItem[] = []
+    for (let i = 0; i + 4 < reply.length; i += 5) {
+      const record = JSON.parse(String(reply[i + 1])) as CommentRecord
+      const { submittedBy: _ignored, ...visible } = record
+      items.push({ ...visible, screening: JSON.parse(String(reply[i + 2])) as Screening, attempts: Number(reply[i + 3]), leaseExpiresAt: Number(reply[i + 4]) })
+    }
+    return items
+  }
+
+  async extend (id: string, holder: string, leaseMs: number): Promise<number> {
+    return await this.lease(id, holder, 'extend', leaseMs)
+  }
+
+  async release (id: string, holder: string): Promise<void> {
+    await this.lease(id, holder, 'release', 0)
+  }
+
+  private async lease (id: string, holder: string, op: 'extend' | 'release', leaseMs: number): Promise<number> {
+    const [code, expires] = await this.r.mqLease(this.keys.comment(id), this.keys.leases, this.keys.base, id, holder, op, leaseMs, this.options.maxAttempts)
+    if (code !== 'OK') throw new QueueError(code as QueueErrorCode)
+    return Number(expires)
+  }
+
+  /** Returns the decision and whether this call made it (false: the same decision was already recorded). */
+  async decide (id: string, holder: string, decision: 'approve' | 'reject', reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
+    const k = this.keys
+    const [code, json] = await this.r.mqDecide(k.comment(id), k.leases, k.decisions, k.recent, k.base, id, holder, decision, reason ?? '', note ?? '', this.options.maxAttempts)
+    const parsed = typeof json === 'string' ? JSON.parse(json) as Decision : undefined
+    if (code === 'OK' || code === 'SAME') return { decision: parsed!, changed: code === 'OK' }
+    throw new QueueError(code as QueueErrorCode, parsed)
+  }
+
+  async stats (): Promise<QueueStats> {
+    const k = this.keys
+    const keys = [k.leases, k.recent, ...ALL_LANES.map((l) => k.ready(l))]
+    const reply = (await this.r.mqStats(keys.length, ...keys, k.base)).map(Number)
+    const [now = 0, leased = 0, expiredLeases = 0, decisionsLastHour = 0] = reply
+    const lanes = {} as QueueStats['lanes']
+    ALL_LANES.forEach((lane, i) => {
+      const depth = reply[4 + 2 * i] ?? 0
+      const oldest = reply[5 + 2 * i] ?? 0
+      lanes[lane] = { depth, oldestAgeSeconds: depth > 0 && oldest > 0 ? Math.max(0, Math.round((now - oldest) / 1000)) : null }
+    })
+    return { lanes, leased, expiredLeases, deadLetter: lanes.dead.depth, decisionsLastHour }
+  }
+
+  /** Pending comments of one lane in queue order, without claiming them. */
+  async list (lane: QueueLane, limit: number, cursor?: number): Promise<{ items: Array<CommentRecord & { screening: Screening, attempts: number, queuedSeq: number }>, next: number | null }> {
+    const min = cursor === undefined ? '-inf' : `(${cursor}`
+    const flat = await this.r.zrangebyscore(this.keys.ready(lane), min, '+inf', 'WITHSCORES', 'LIMIT', 0, limit)
+    const ids: Array<[string, number]> = []
+    for (let i = 0; i + 1 < flat.length; i += 2) ids.push([flat[i]!, Number(flat[i + 1])])
+    const pipeline = this.r.pipeline()
+    for (const [id] of ids) pipeline.hmget(this.keys.comment(id), 'record', 'screening', 'attempts')
+    const rows = (await pipeline.exec()) ?? []
+    const items = []
+    for (const [i, [, seq]] of ids.entries()) {
+      const [err, fields] = rows[i] ?? []
+      const [record, screening, attempts] = (fields ?? []) as Array<string | null>
+      if (err !== null || record === null || record === undefined || screening === null || screening === undefined) continue
+      items.push({ ...(JSON.parse(record) as CommentRecord), screening: JSON.parse(screening) as Screening, attempts: Number(attempts), queuedSeq: seq })
+    }
+    const last = ids[ids.length - 1]
+    return { items, next: ids.length === limit && last !== undefined ? last[1] : null }
+  }
+
+  async history (id: string): Promise<HistoryEvent[] | undefined> {
+    const [exists, events] = await Promise.all([this.r.exists(this.keys.comment(id)), this.r.lrange(this.keys.history(id), 0, -1)])
+    if (exists === 0) return undefined
+    return events.map((e) => JSON.parse(e) as HistoryEvent)
+  }
+
+  /** Final decisions in the order they were made, after a cursor (a stream entry id). */
+  async feed (after: string | undefined, limit: number): Promise<{ items: Array<{ id: string, status: Status, reason: string | null, decidedBy: string, decidedAt: number }>, next: string | null }> {
+    const start = after === undefined ? '-' : `(${after}`
+    const entries = await this.r.xrange(this.keys.decisions, start, '+', 'COUNT', limit)
+    const items = entries.map(([, fields]) => {
+      const f: Record<string, string> = {}
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!
+      return { id: f.id!, status: f.status as Status, reason: f.reason === '' || f.reason === undefined ? null : f.reason, decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt) }
+    })
+    const last = entries[entries.length - 1]
+    return { items, next: last !== undefined ? last[0] : (after ?? null) }
+  }
+
+  async ping (): Promise<void> {
+    await this.r.ping()
+  }
+}

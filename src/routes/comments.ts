@@ -1,0 +1,143 @@
+// Intake: the news site submits comments; Moderato screens them, stores them durably and
+// answers with the verdict. Also: status of one comment, and screening without storing.
+import { randomUUID } from 'node:crypto'
+import { Type, type Static } from 'typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { screen } from '../screening/screen.js'
+import { HttpError } from '../http/errors.js'
+import { badCharacters } from '../http/validation.js'
+import type { Decision as StoredDecision } from '../queue/review-queue.js'
+import { CommentId, Context, Decision, errorResponses, Screening, Status, Lane } from './schemas.js'
+
+const CommentBody = Type.Object({
+  id: Type.Optional(CommentId),
+  articleId: Type.String({ minLength: 1, maxLength: 256 }),
+  text: Type.String({ description: 'The comment, 1 to MAX_TEXT_LENGTH characters (default 10,000), not only white space' }),
+  author: Type.Optional(Type.Object({
+    id: Type.Optional(Type.String({ maxLength: 256 })),
+    name: Type.Optional(Type.String({ maxLength: 256 }))
+  }, { additionalProperties: false })),
+  context: Type.Optional(Context)
+}, { additionalProperties: false, description: 'Unknown fields are rejected with 400 VALIDATION_ERROR.' })
+
+const ScreenBody = Type.Object({
+  text: Type.String({ description: 'The text to screen, 1 to MAX_TEXT_LENGTH characters' }),
+  context: Type.Optional(Context)
+}, { additionalProperties: false })
+
+const Accepted = Type.Object({
+  id: Type.String(),
+  status: Status,
+  reason: Type.Optional(Type.String({ description: 'Reader-facing reason when rejected outright' })),
+  screening: Screening
+})
+
+export const CommentView = Type.Object({
+  id: Type.String(),
+  status: Status,
+  screening: Screening,
+  decision: Type.Optional(Decision)
+})
+
+export function decisionView (d: StoredDecision, withNote: boolean): Static<typeof Decision> {
+  return {
+    decision: d.decision,
+    reason: d.reason === undefined || d.reason === '' ? null : d.reason,
+    ...(withNote && d.note !== undefined && d.note !== '' ? { note: d.note } : {}),
+    decidedBy: d.decidedBy,
+    decidedAt: new Date(d.decidedAt).toISOString(),
+    ...(d.automatic === true ? { automatic: true } : {})
+  }
+}
+
+export default async function commentRoutes (app: FastifyInstance): Promise<void> {
+  const { queue, rules, config } = app
+
+  /** Checks a schema cannot express: characters that do not survive storage, length in characters. */
+  function checkText (request: FastifyRequest, text: string): void {
+    const bad = badCharacters(request.body, 'body')
+    if (bad !== undefined) throw new HttpError(400, 'INVALID_CHARACTERS', bad)
+    if (text.trim() === '') throw new HttpError(400, 'EMPTY_TEXT', 'body/text is empty or only white space; send the comment text.')
+    // UTF-16 length bounds the number of characters from above: count only when needed.
+    if (text.length > config.maxTextLength && [...text].length > config.maxTextLength) {
+      throw new HttpError(413, 'TEXT_TOO_LONG', `body/text has more than ${config.maxTextLength} characters; shorten the comment.`)
+    }
+  }
+
+  app.post('/v1/comments', {
+    config: { roles: ['site'] },
+    schema: {
+      tags: ['comments'],
+      summary: 'Submit a comment: screen it and queue it for review',
+      description: 'Answers 202 once the comment and its queue entry are stored in Redis in one atomic step. The same `id` (or Idempotency-Key header) sent again returns the original result and stores nothing new (header `Idempotent-Replayed: true`).',
+      security: [{ bearer: [] }],
+      headers: Type.Object({ 'idempotency-key': Type.Optional(CommentId) }),
+      body: CommentBody,
+      response: { 202: Accepted, ...errorResponses(400, 401, 403, 413, 415, 429, 503) }
+    }
+  }, async (request, reply) => {
+    const body = request.body as Static<typeof CommentBody>
+    checkText(request, body.text)
+    const headerKey = (request.headers as { 'idempotency-key'?: string })['idempotency-key']
+    const id = body.id ?? headerKey ?? randomUUID()
+    // One rule set for the whole request, however many reloads happen meanwhile.
+    const { ruleset } = rules.current
+    const { screening, verdict } = screen({ text: body.text, ...(body.context !== undefined ? { context: body.context } : {}) }, ruleset)
+    const result = await queue.enqueue({
+      id,
+      articleId: body.articleId,
+      text: body.text,
+      ...(body.author !== undefined ? { author: body.author } : {}),
+      ...(body.context !== undefined ? { context: body.context } : {}),
+      submittedBy: request.principal!.name
+    }, screening, verdict)
+    request.logFields = { commentId: id, status: result.status, replay: !result.created, flags: result.screening.flags.length }
+    return reply.code(202).header('idempotent-replayed', String(!result.created)).send({
+      id,
+      status: result.status,
+      ...(result.reason !== undefined ? { reason: result.reason } : {}),
+      screening: result.screening
+    })
+  })
+
+  app.get('/v1/comments/:id', {
+    config: { roles: ['site', 'moderator', 'admin'] },
+    schema: {
+      tags: ['comments'],
+      summary: 'Status of one comment, with the decision once made',
+      security: [{ bearer: [] }],
+      params: Type.Object({ id: CommentId }),
+      response: { 200: CommentView, ...errorResponses(400, 401, 403, 404, 429, 503) }
+    }
+  }, async (request) => {
+    const { id } = request.params as { id: string }
+    const view = await queue.get(id)
+    if (view === undefined) throw new HttpError(404, 'COMMENT_NOT_FOUND', `No comment with id "${id}".`)
+    return {
+      id,
+      status: view.status,
+      screening: view.screening,
+      // Moderators' notes are internal: the site sees the decision and reason only.
+      ...(view.decision !== undefined ? { decision: decisionView(view.decision, request.principal!.role !== 'site') } : {})
+    }
+  })
+
+  app.post('/v1/screen', {
+    config: { roles: ['site', 'moderator', 'admin'] },
+    schema: {
+      tags: ['comments'],
+      summary: 'Screen a text without storing anything',
+      security: [{ bearer: [] }],
+      body: ScreenBody,
+      response: {
+        200: Type.Object({ status: Status, reason: Type.Optional(Type.String()), lane: Lane, screening: Screening }),
+        ...errorResponses(400, 401, 403, 413, 415, 429)
+      }
+    }
+  }, async (request) => {
+    const body = request.body as Static<typeof ScreenBody>
+    checkText(request, body.text)
+    const { screening, verdict } = screen({ text: body.text, ...(body.context !== undefined ? { context: body.context } : {}) }, rules.current.ruleset)
+    return { status: verdict.status, ...(verdict.reason !== undefined ? { reason: verdict.reason } : {}), lane: verdict.lane, screening }
+  })
+}

@@ -1,0 +1,32 @@
+// Liveness and readiness for orchestrators; no key needed, no rate limit.
+import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+
+export default async function healthRoutes (app: FastifyInstance): Promise<void> {
+  app.get('/healthz', {
+    config: { rateLimit: false },
+    schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } }
+  }, async () => ({ status: 'ok' as const }))
+
+  const Ready = Type.Object({
+    status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+    redis: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
+    rulesVersion: Type.String({ description: 'Compare across replicas to confirm they run the same rules' }),
+    rulesError: Type.Union([Type.String(), Type.Null()], { description: 'The last failed reload, if any (the last good rules keep running)' })
+  })
+
+  app.get('/readyz', {
+    config: { rateLimit: false },
+    schema: { tags: ['health'], summary: 'Redis answers and rules are loaded', response: { 200: Ready, 503: Ready } }
+  }, async (_request, reply) => {
+    let redis: 'ok' | 'unreachable' = 'ok'
+    try {
+      await app.queue.ping()
+    } catch {
+      redis = 'unreachable'
+    }
+    const status = app.rules.status()
+    const body = { status: redis === 'ok' ? 'ready' as const : 'unavailable' as const, redis, rulesVersion: status.version, rulesError: status.lastError?.message ?? null }
+    return reply.code(redis === 'ok' ? 200 : 503).send(body)
+  })
+}

@@ -1,0 +1,232 @@
+// Moderators' side: claim comments, extend or release leases, decide; queue listing,
+// stats and each comment's history. The site follows decisions through /v1/decisions.
+import { Type, type Static } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+import { HttpError } from '../http/errors.js'
+import { QueueError, type HistoryEvent } from '../queue/review-queue.js'
+import { CommentId, Context, Decision, errorResponses, QueueLane, Screening, Status } from './schemas.js'
+import { decisionView } from './comments.js'
+
+const ClaimBody = Type.Object({
+  max: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+  leaseSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, default: 300 })),
+  lane: Type.Optional(Type.Union([Type.Literal('dead')], { description: 'Claim from the dead-letter lane instead of the regular lanes' }))
+}, { additionalProperties: false })
+
+const Item = Type.Object({
+  id: Type.String(),
+  articleId: Type.String(),
+  text: Type.String(),
+  author: Type.Optional(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) })),
+  context: Type.Optional(Context),
+  screening: Screening,
+  attempts: Type.Integer({ description: 'How many times this comment has been handed out, this time included' }),
+  leaseExpiresAt: Type.String({ format: 'date-time' })
+})
+
+const DecisionBody = Type.Object({
+  decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Required to reject: one of the reason codes in rules/policy.yaml' })),
+  note: Type.Optional(Type.String({ maxLength: 2000, description: 'Internal note, never shown to the site' }))
+}, { additionalProperties: false })
+
+const IdParams = Type.Object({ id: CommentId })
+
+const QUEUE_ERRORS: Record<string, [number, string]> = {
+  NOT_FOUND: [404, 'No comment with this id.'],
+  DECIDED: [409, 'This comment has already been decided.'],
+  NOT_CLAIMED: [409, 'Nobody holds this comment; claim it first with POST /v1/review/claim.'],
+  LEASE_LOST: [409, 'Another moderator holds this comment now; your lease expired and it was handed out again.'],
+  LEASE_EXPIRED: [409, 'Your lease expired and the comment went back to the queue; claim it again.'],
+  ALREADY_DECIDED: [409, 'This comment was already decided differently.']
+}
+
+function httpErrorOf (err: unknown): unknown {
+  if (!(err instanceof QueueError)) return err
+  const [status, message] = QUEUE_ERRORS[err.code] ?? [409, err.code]
+  const code = err.code === 'NOT_FOUND' ? 'COMMENT_NOT_FOUND' : err.code
+  return new HttpError(status, code, message)
+}
+
+export default async function reviewRoutes (app: FastifyInstance): Promise<void> {
+  const { queue } = app
+  const moderator = { roles: ['moderator' as const] }
+
+  app.post('/v1/review/claim', {
+    config: moderator,
+    schema: {
+      tags: ['review'],
+      summary: 'Lease comments for review: most urgent lane first, oldest first',
+      security: [{ bearer: [] }],
+      body: Type.Union([ClaimBody, Type.Null()]),
+      response: { 200: Type.Object({ items: Type.Array(Item) }), ...errorResponses(400, 401, 403, 415, 429, 503) }
+    }
+  }, async (request) => {
+    const body = (request.body ?? {}) as Static<typeof ClaimBody>
+    const items = await queue.claim(request.principal!.name, {
+      max: body.max ?? 10,
+      leaseMs: (body.leaseSeconds ?? 300) * 1000,
+      ...(body.lane === 'dead' ? { lanes: ['dead' as const] } : {})
+    })
+    return { items: items.map((i) => ({ ...i, leaseExpiresAt: new Date(i.leaseExpiresAt).toISOString() })) }
+  })
+
+  app.post('/v1/review/:id/extend', {
+    config: moderator,
+    schema: {
+      tags: ['review'],
+      summary: "Renew the caller's lease",
+      security: [{ bearer: [] }],
+      params: IdParams,
+      body: Type.Union([Type.Object({ leaseSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, default: 300 })) }, { additionalProperties: false }), Type.Null()]),
+      response: { 200: Type.Object({ id: Type.String(), leaseExpiresAt: Type.String({ format: 'date-time' }) }), ...errorResponses(400, 401, 403, 404, 409, 429, 503) }
+    }
+  }, async (request) => {
+    const { id } = request.params as { id: string }
+    const body = (request.body ?? {}) as { leaseSeconds?: number }
+    try {
+      const expires = await queue.extend(id, request.principal!.name, (body.leaseSeconds ?? 300) * 1000)
+      return { id, leaseExpiresAt: new Date(expires).toISOString() }
+    } catch (err) { throw httpErrorOf(err) }
+  })
+
+  app.post('/v1/review/:id/release', {
+    config: moderator,
+    schema: {
+      tags: ['review'],
+      summary: 'Give the comment back to the queue, in its old place',
+      security: [{ bearer: [] }],
+      params: IdParams,
+      response: { 200: Type.Object({ id: Type.String(), released: Type.Literal(true) }), ...errorResponses(401, 403, 404, 409, 429, 503) }
+    }
+  }, async (request) => {
+    const { id } = request.params as { id: string }
+    try {
+      await queue.release(id, request.principal!.name)
+      return { id, released: true as const }
+    } catch (err) { throw httpErrorOf(err) }
+  })
+
+  app.post('/v1/review/:id/decision', {
+    config: moderator,
+    schema: {
+      tags: ['review'],
+      summary: 'Approve or reject a comment you hold',
+      description: 'Only the lease holder may decide. The same decision sent again answers 200 with no second effect.',
+      security: [{ bearer: [] }],
+      params: IdParams,
+      body: DecisionBody,
+      response: { 200: Type.Object({ id: Type.String(), status: Status, decision: Decision }), ...errorResponses(400, 401, 403, 404, 409, 415, 429, 503) }
+    }
+  }, async (request) => {
+    const { id } = request.params as { id: string }
+    const body = request.body as Static<typeof DecisionBody>
+    const reasons = app.rules.current.reasons
+    if (body.decision === 'reject' && body.reason === undefined) {
+      throw new HttpError(400, 'REASON_REQUIRED', `A rejection needs a reason, one of: ${reasons.join(', ')}.`)
+    }
+    if (body.reason !== undefined && !reasons.includes(body.reason)) {
+      throw new HttpError(400, 'UNKNOWN_REASON', `"${body.reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
+    }
+    try {
+      const { decision } = await queue.decide(id, request.principal!.name, body.decision, body.reason, body.note)
+      return { id, status: decision.decision === 'approve' ? 'approved' as const : 'rejected' as const, decision: decisionView(decision, true) }
+    } catch (err) { throw httpErrorOf(err) }
+  })
+
+  app.get('/v1/review/queue', {
+    config: moderator,
+    schema: {
+      tags: ['review'],
+      summary: 'List pending comments of one lane in queue order, without claiming them',
+      security: [{ bearer: [] }],
+      querystring: Type.Object({
+        lane: Type.Optional(QueueLane),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+        cursor: Type.Optional(Type.Integer({ minimum: 0, description: 'The `next` of the previous page' }))
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          lane: QueueLane,
+          items: Type.Array(Type.Object({ id: Type.String(), articleId: Type.String(), text: Type.String(), screening: Screening, attempts: Type.Integer() })),
+          next: Type.Union([Type.Integer(), Type.Null()])
+        }),
+        ...errorResponses(400, 401, 403, 429, 503)
+      }
+    }
+  }, async (request) => {
+    const q = request.query as { lane?: 'urgent' | 'high' | 'normal' | 'low' | 'dead', limit?: number, cursor?: number }
+    const lane = q.lane ?? 'urgent'
+    const page = await queue.list(lane, q.limit ?? 50, q.cursor)
+    return { lane, items: page.items.map((i) => ({ id: i.id, articleId: i.articleId, text: i.text, screening: i.screening, attempts: i.attempts })), next: page.next }
+  })
+
+  const LaneStats = Type.Object({ depth: Type.Integer(), oldestAgeSeconds: Type.Union([Type.Integer(), Type.Null()]) })
+  app.get('/v1/review/stats', {
+    config: { roles: ['moderator', 'admin'] },
+    schema: {
+      tags: ['review'],
+      summary: 'Queue depth per lane, oldest pending age, leases, dead letters, decisions in the last hour',
+      security: [{ bearer: [] }],
+      response: {
+        200: Type.Object({
+          lanes: Type.Object({ urgent: LaneStats, high: LaneStats, normal: LaneStats, low: LaneStats, dead: LaneStats }),
+          leased: Type.Integer(),
+          expiredLeases: Type.Integer({ description: 'Leases that ran out and go back to the queue at the next claim' }),
+          deadLetter: Type.Integer(),
+          decisionsLastHour: Type.Integer()
+        }),
+        ...errorResponses(401, 403, 429, 503)
+      }
+    }
+  }, async () => await queue.stats())
+
+  const Event = Type.Object({ type: Type.String(), at: Type.String({ format: 'date-time' }) }, { additionalProperties: true })
+  app.get('/v1/comments/:id/history', {
+    config: { roles: ['moderator', 'admin'] },
+    schema: {
+      tags: ['review'],
+      summary: 'Every event of a comment: screened, queued, claimed, released, lease expired, decided',
+      security: [{ bearer: [] }],
+      params: IdParams,
+      response: { 200: Type.Object({ id: Type.String(), events: Type.Array(Event) }), ...errorResponses(401, 403, 404, 429, 503) }
+    }
+  }, async (request) => {
+    const { id } = request.params as { id: string }
+    const events = await queue.history(id)
+    if (events === undefined) throw new HttpError(404, 'COMMENT_NOT_FOUND', `No comment with id "${id}".`)
+    return { id, events: events.map(eventView) }
+  })
+
+  app.get('/v1/decisions', {
+    config: { roles: ['site', 'admin'] },
+    schema: {
+      tags: ['comments'],
+      summary: 'Every final decision in order (automatic ones too); follow `next`',
+      security: [{ bearer: [] }],
+      querystring: Type.Object({
+        after: Type.Optional(Type.String({ pattern: '^\\d+-\\d+$', description: 'The `next` of the previous page; omit to start at the beginning' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 }))
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({ id: Type.String(), status: Status, reason: Type.Union([Type.String(), Type.Null()]), decidedBy: Type.String(), decidedAt: Type.String({ format: 'date-time' }) })),
+          next: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `after` to get the next page; the same value again when nothing new has come' })
+        }),
+        ...errorResponses(400, 401, 403, 429, 503)
+      }
+    }
+  }, async (request) => {
+    const q = request.query as { after?: string, limit?: number }
+    const page = await queue.feed(q.after, q.limit ?? 100)
+    return { items: page.items.map((i) => ({ ...i, decidedAt: new Date(i.decidedAt).toISOString() })), next: page.next }
+  })
+}
+
+function eventView (e: HistoryEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...e, at: new Date(e.at).toISOString() }
+  if (typeof e.leaseExpiresAt === 'number') out.leaseExpiresAt = new Date(e.leaseExpiresAt).toISOString()
+  // Lua's cjson writes empty strings for absent reasons and notes; leave them out.
+  for (const k of ['reason', 'note', 'by']) if (out[k] === '') delete out[k]
+  return out
+}

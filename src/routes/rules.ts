@@ -1,0 +1,46 @@
+// Ops: which rules run here, and a reload on demand (the folder is also watched, and
+// SIGHUP reloads too). Each replica answers for itself, so ops can compare versions.
+import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+import { errorResponses } from './schemas.js'
+
+const Problem = Type.Object({ file: Type.String(), line: Type.Optional(Type.Integer()), message: Type.String() })
+const RulesStatus = Type.Object({
+  version: Type.String({ description: 'Content hash of the rule files; every screening result carries it' }),
+  loadedAt: Type.String({ format: 'date-time' }),
+  files: Type.Array(Type.String()),
+  counts: Type.Object({
+    lists: Type.Record(Type.String(), Type.Integer()),
+    categories: Type.Record(Type.String(), Type.Integer()),
+    patterns: Type.Integer(),
+    allowlist: Type.Integer(),
+    entries: Type.Integer()
+  }),
+  lastError: Type.Union([Type.Object({ at: Type.String({ format: 'date-time' }), message: Type.String(), problems: Type.Array(Problem) }), Type.Null()])
+})
+
+export default async function rulesRoutes (app: FastifyInstance): Promise<void> {
+  app.get('/v1/rules', {
+    config: { roles: ['admin'] },
+    schema: {
+      tags: ['rules'],
+      summary: 'The running rules: version, counts, and the last reload error',
+      security: [{ bearer: [] }],
+      response: { 200: RulesStatus, ...errorResponses(401, 403, 429) }
+    }
+  }, async () => app.rules.status())
+
+  app.post('/v1/rules/reload', {
+    config: { roles: ['admin'] },
+    schema: {
+      tags: ['rules'],
+      summary: 'Reload the rules folder now',
+      description: 'A broken folder leaves the running rules in place: the answer is 422 with the problems, file by file and line by line.',
+      security: [{ bearer: [] }],
+      response: { 200: RulesStatus, 422: RulesStatus, ...errorResponses(401, 403, 429) }
+    }
+  }, async (_request, reply) => {
+    const ok = await app.rules.reload()
+    return reply.code(ok ? 200 : 422).send(app.rules.status())
+  })
+}

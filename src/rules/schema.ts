@@ -1,0 +1,90 @@
+// JSON Schemas of the structured rule files, written once with TypeBox: the same objects
+// validate the files at load time and are published in rules/schemas/ for editors.
+import { Type, type Static } from 'typebox'
+import { CATEGORIES, LANES, SEVERITIES } from '../screening/types.js'
+
+const Category = Type.Enum(CATEGORIES)
+const Severity = Type.Enum(SEVERITIES)
+const Lane = Type.Enum(LANES)
+const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: 'lower-case letters, digits and dashes' })
+
+const CategoryPolicy = Type.Object({
+  action: Type.Union([Type.Literal('review'), Type.Literal('reject')]),
+  lane: Lane,
+  minSeverity: Type.Optional(Severity),
+  reason: Type.Optional(Type.String({ minLength: 1 }))
+}, { additionalProperties: false })
+
+export const PolicyFile = Type.Object({
+  clean: Type.Object({
+    action: Type.Union([Type.Literal('review'), Type.Literal('approve')]),
+    lane: Lane
+  }, { additionalProperties: false }),
+  language: Type.Object({
+    action: Type.Union([Type.Literal('review'), Type.Literal('reject')]),
+    lane: Lane,
+    reason: Type.String({ minLength: 1 }),
+    minLetters: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    minWords: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 }))
+  }, { additionalProperties: false }),
+  defaultLane: Lane,
+  categories: Type.Partial(Type.Object(
+    Object.fromEntries(CATEGORIES.map((c) => [c, CategoryPolicy])) as Record<typeof CATEGORIES[number], typeof CategoryPolicy>,
+    { additionalProperties: false }
+  )),
+  reasons: Type.Array(Id, { minItems: 1, uniqueItems: true })
+}, { additionalProperties: false })
+export type PolicyFile = Static<typeof PolicyFile>
+
+const When = Type.Partial(Type.Object({ you: Category, person: Category, group: Category }, { additionalProperties: false }))
+
+export const ListsFile = Type.Object({
+  lists: Type.Array(Type.Object({
+    id: Id,
+    file: Type.Optional(Type.String({ minLength: 1 })),
+    source: Type.Optional(Type.Literal('bad-words')),
+    category: Category,
+    severity: Severity,
+    mode: Type.Union([Type.Literal('always'), Type.Literal('aimed'), Type.Literal('patterns')]),
+    when: Type.Optional(When)
+  }, { additionalProperties: false })),
+  targets: Type.Object({
+    before: Type.Integer({ minimum: 0, maximum: 10 }),
+    after: Type.Integer({ minimum: 0, maximum: 10 }),
+    names: Type.Boolean(),
+    you: Type.String({ minLength: 1 }),
+    person: Type.String({ minLength: 1 }),
+    group: Type.String({ minLength: 1 }),
+    breakers: Type.String({ minLength: 1 })
+  }, { additionalProperties: false })
+}, { additionalProperties: false })
+export type ListsFile = Static<typeof ListsFile>
+
+export const PatternsFile = Type.Object({
+  patterns: Type.Array(Type.Object({
+    id: Id,
+    category: Category,
+    severity: Severity,
+    match: Type.Optional(Type.String({ minLength: 1 })),
+    regex: Type.Optional(Type.String({ minLength: 1 })),
+    on: Type.Optional(Type.Union([Type.Literal('words'), Type.Literal('text')]))
+  }, { additionalProperties: false })),
+  spam: Type.Object({
+    minLinks: Type.Integer({ minimum: 0, maximum: 100 }),
+    charRun: Type.Integer({ minimum: 0, maximum: 1000 }),
+    wordRun: Type.Integer({ minimum: 0, maximum: 1000 })
+  }, { additionalProperties: false })
+}, { additionalProperties: false })
+export type PatternsFile = Static<typeof PatternsFile>
+
+export const TestsFile = Type.Object({
+  tests: Type.Array(Type.Object({
+    text: Type.String({ minLength: 1 }),
+    people: Type.Optional(Type.Array(Type.String())),
+    /** Categories that must be flagged; [] means "not flagged". */
+    expect: Type.Array(Category),
+    status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')])),
+    note: Type.Optional(Type.String())
+  }, { additionalProperties: false }))
+}, { additionalProperties: false })
+export type TestsFile = Static<typeof TestsFile>

@@ -1,0 +1,103 @@
+// The running rule set, and how it changes: a new set is loaded, validated and compiled
+// completely before one assignment swaps it in. A request reads `current` once and keeps
+// that object for its whole life, so it never sees half of one set and half of another.
+// A broken edit leaves the last good set running and is reported in `lastError`.
+import { watch, type FSWatcher } from 'node:fs'
+import { loadRules, RulesLoadError, type LoadedRules, type Problem } from './load.js'
+
+export interface RulesStatus {
+  version: string
+  loadedAt: string
+  files: string[]
+  counts: LoadedRules['ruleset']['counts']
+  lastError: { at: string, message: string, problems: Problem[] } | null
+}
+
+export interface Logger {
+  info: (obj: object, msg?: string) => void
+  error: (obj: object, msg?: string) => void
+}
+
+export class RulesStore {
+  private loaded: LoadedRules
+  private loadedAt: Date
+  private lastError: RulesStatus['lastError'] = null
+  private watcher: FSWatcher | undefined
+  private timer: NodeJS.Timeout | undefined
+  /** Reloads run one at a time; a change during a reload triggers one more. */
+  private running: Promise<boolean> | undefined
+  private again = false
+
+  private constructor (readonly dir: string, loaded: LoadedRules, private readonly log?: Logger) {
+    this.loaded = loaded
+    this.loadedAt = new Date()
+  }
+
+  /** Loads the folder; a broken folder at start is an error (there is no last good set). */
+  static async open (dir: string, log?: Logger): Promise<RulesStore> {
+    return new RulesStore(dir, await loadRules(dir), log)
+  }
+
+  get current (): LoadedRules { return this.loaded }
+
+  status (): RulesStatus {
+    return {
+      version: this.loaded.ruleset.version,
+      loadedAt: this.loadedAt.toISOString(),
+      files: this.loaded.files,
+      counts: this.loaded.ruleset.counts,
+      lastError: this.lastError
+    }
+  }
+
+  /** Load and swap. Resolves true when a new set (or the same version again) is in place. */
+  async reload (): Promise<boolean> {
+    if (this.running !== undefined) {
+      this.again = true
+      return await this.running
+    }
+    this.running = this.doReload()
+    try {
+      return await this.running
+    } finally {
+      this.running = undefined
+      if (this.again) {
+        this.again = false
+        void this.reload()
+      }
+    }
+  }
+
+  private async doReload (): Promise<boolean> {
+    try {
+      const next = await loadRules(this.dir)
+      const previous = this.loaded.ruleset.version
+      this.loaded = next
+      this.loadedAt = new Date()
+      this.lastError = null
+      if (next.ruleset.version !== previous) this.log?.info({ rulesVersion: next.ruleset.version, previous }, 'rules reloaded')
+      return true
+    } catch (err) {
+      const problems = err instanceof RulesLoadError ? err.problems : [{ file: this.dir, message: (err as Error).message }]
+      this.lastError = { at: new Date().toISOString(), message: (err as Error).message, problems }
+      this.log?.error({ err: (err as Error).message, rulesVersion: this.loaded.ruleset.version }, 'rules reload failed; the last good rules keep running')
+      return false
+    }
+  }
+
+  /** Reload when files in the folder change; editors write in bursts, so wait for quiet. */
+  watch (debounceMs = 200): void {
+    if (this.watcher !== undefined) return
+    this.watcher = watch(this.dir, { recursive: true, persistent: false }, () => {
+      clearTimeout(this.timer)
+      this.timer = setTimeout(() => { void this.reload() }, debounceMs)
+    })
+    this.watcher.on('error', (err) => this.log?.error({ err: err.message }, 'watching the rules folder failed; use SIGHUP or POST /v1/rules/reload'))
+  }
+
+  close (): void {
+    clearTimeout(this.timer)
+    this.watcher?.close()
+    this.watcher = undefined
+  }
+}

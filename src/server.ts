@@ -1,0 +1,88 @@
+// The process: configuration, logger, Redis (embedded or external), rules, listen, and a
+// graceful shutdown that finishes in-flight requests before closing Redis.
+import closeWithGrace from 'close-with-grace'
+import { pino } from 'pino'
+import { ConfigError, loadConfig } from './config.js'
+import { buildApp } from './app.js'
+import { connectRedis, waitReady } from './redis/connect.js'
+import { RedisServerMissing, startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded.js'
+import { RulesStore } from './rules/store.js'
+import { RulesLoadError } from './rules/load.js'
+
+async function main (): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`moderato: ${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+  const logger = pino({
+    level: config.logLevel,
+    // Secrets never reach the log, even at debug level.
+    redact: ['req.headers.authorization', 'headers.authorization']
+  })
+  if (config.devKeys) {
+    logger.warn('=================================================================')
+    logger.warn('NO API_KEYS SET: using the DEVELOPMENT keys dev-site-key, dev-moderator-key, dev-admin-key.')
+    logger.warn('Anyone who reads the README can call this service. Set API_KEYS before exposing it.')
+    logger.warn('=================================================================')
+  }
+
+  let embedded: EmbeddedRedis | undefined
+  let url = config.redisUrl
+  if (url === undefined) {
+    try {
+      embedded = await startEmbeddedRedis({ dir: config.dataDir, onOutput: (line) => logger.debug({ redis: line }) })
+    } catch (err) {
+      if (err instanceof RedisServerMissing) {
+        logger.fatal(err.message)
+        process.exit(1)
+      }
+      throw err
+    }
+    url = embedded.url
+    // Whatever ends this process, the private redis-server must not outlive it.
+    const child = embedded.process
+    process.once('exit', () => { if (child.exitCode === null) child.kill('SIGTERM') })
+    logger.info({ dir: embedded.dir, port: embedded.port }, 'started embedded redis-server (appendonly yes, appendfsync always)')
+  }
+
+  let rules: RulesStore
+  try {
+    rules = await RulesStore.open(config.rulesDir, logger)
+  } catch (err) {
+    logger.fatal({ problems: err instanceof RulesLoadError ? err.problems : undefined }, `cannot load rules from ${config.rulesDir}: ${(err as Error).message}`)
+    await embedded?.stop()
+    process.exit(1)
+  }
+  if (config.rulesWatch) rules.watch()
+  process.on('SIGHUP', () => { void rules.reload() })
+
+  const onError = (err: Error): void => logger.warn({ err: err.message }, 'redis connection error')
+  const redis = connectRedis(url, { timeoutMs: config.redisTimeoutMs, name: 'moderato', onError })
+  const rateLimitRedis = connectRedis(url, { timeoutMs: Math.min(config.redisTimeoutMs, 250), name: 'moderato-ratelimit', onError })
+  if (!await waitReady(redis, 5000)) logger.warn('redis is not reachable yet; /readyz reports unavailable until it is')
+
+  const app = await buildApp({ config, redis, rateLimitRedis, rules, logger })
+
+  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+    if (err !== undefined) logger.error({ err }, 'shutting down after an error')
+    else logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    // close() stops accepting connections and resolves when in-flight requests are done.
+    await app.close()
+    rules.close()
+    redis.disconnect()
+    rateLimitRedis.disconnect()
+    await embedded?.stop()
+    logger.info('stopped')
+  })
+
+  const address = await app.listen({ port: config.port, host: config.host })
+  logger.info({ address, rulesVersion: rules.current.ruleset.version }, `moderato listening on ${address} (docs at ${address}/docs)`)
+}
+
+await main()

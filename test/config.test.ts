@@ -1,0 +1,51 @@
+import t from 'tap'
+import { loadConfig, parseApiKeys, DEVELOPMENT_KEYS } from '../src/config.js'
+
+t.test('defaults', async (t) => {
+  const c = loadConfig({})
+  t.equal(c.port, 3000)
+  t.equal(c.rulesDir, './rules')
+  t.equal(c.maxTextLength, 10000)
+  t.equal(c.redisUrl, undefined, 'no REDIS_URL: the embedded redis-server is used')
+  t.ok(c.devKeys, 'development keys when API_KEYS is empty')
+  t.same(c.apiKeys, DEVELOPMENT_KEYS)
+})
+
+t.test('a bad value names the variable', async (t) => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ MAX_TEXT_LENGTH: '0' }, /MAX_TEXT_LENGTH/],
+    [{ RATE_LIMIT_MAX: '-1' }, /RATE_LIMIT_MAX/],
+    [{ RATE_LIMIT_WINDOW: 'soon' }, /RATE_LIMIT_WINDOW/],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ API_KEYS: 'site:rasa' }, /API_KEYS/],
+    [{ API_KEYS: 'root:rasa:12345678' }, /API_KEYS: "root" is not a role/],
+    [{ API_KEYS: 'site:rasa:short' }, /shorter than 8/],
+    [{ API_KEYS: 'site:a:samesecret,moderator:b:samesecret' }, /used twice/]
+  ]
+  for (const [env, message] of cases) {
+    t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))
+  }
+})
+
+t.test('production refuses to start without keys', async (t) => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production' }), /API_KEYS: required when NODE_ENV=production/)
+  const c = loadConfig({ NODE_ENV: 'production', API_KEYS: 'site:rasa:s3cret-long' })
+  t.notOk(c.devKeys)
+})
+
+t.test('API_KEYS entries', async (t) => {
+  t.same(parseApiKeys('site:rasa:s3cret-aa, moderator:alice:k1-secret:with:colons'), [
+    { role: 'site', name: 'rasa', secret: 's3cret-aa' },
+    { role: 'moderator', name: 'alice', secret: 'k1-secret:with:colons' }
+  ], 'secrets may contain colons; spaces around entries are ignored')
+})
+
+t.test('numbers and durations', async (t) => {
+  t.same(loadConfig({ RATE_LIMIT_WINDOW: '30000' }).rateLimit.timeWindow, 30000)
+  t.same(loadConfig({ RATE_LIMIT_WINDOW: '10 seconds' }).rateLimit.timeWindow, '10 seconds')
+  t.equal(loadConfig({ PORT: '8080', RULES_WATCH: 'false' }).port, 8080)
+  t.equal(loadConfig({ RULES_WATCH: 'false' }).rulesWatch, false)
+})

@@ -1,0 +1,78 @@
+// Test harness: a real redis-server per test file (free port, its own temporary data
+// directory, stopped and removed afterwards) and the real app built against it.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import type { Test } from 'tap'
+import type { FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
+import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded.js'
+import { connectRedis } from '../src/redis/connect.js'
+import { loadConfig, type Config } from '../src/config.js'
+import { buildApp } from '../src/app.js'
+import { RulesStore } from '../src/rules/store.js'
+
+export const ROOT = resolve(import.meta.dirname, '..')
+export const RULES_DIR = join(ROOT, 'rules')
+
+export const KEYS = {
+  site: 'site-secret-rasa',
+  alice: 'moderator-secret-alice',
+  bob: 'moderator-secret-bob',
+  admin: 'admin-secret-ops'
+}
+export const API_KEYS = `site:rasa:${KEYS.site},moderator:alice:${KEYS.alice},moderator:bob:${KEYS.bob},admin:ops:${KEYS.admin}`
+
+export const auth = (secret: string): Record<string, string> => ({ authorization: `Bearer ${secret}` })
+
+export async function tempDir (t: Test, name = 'moderato-test-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), name))
+  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  return dir
+}
+
+/** A redis-server of this test only; stopped and its directory removed at teardown. */
+export async function startRedis (t: Test, options: { appendfsync?: 'always' | 'everysec', dir?: string, port?: number } = {}): Promise<EmbeddedRedis> {
+  const dir = options.dir ?? await tempDir(t, 'moderato-redis-')
+  const server = await startEmbeddedRedis({ dir, appendfsync: options.appendfsync ?? 'everysec', ...(options.port !== undefined ? { port: options.port } : {}) })
+  t.teardown(async () => { await server.stop() })
+  return server
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  redis: Redis
+  config: Config
+  rules: RulesStore
+}
+
+/** The real app on a given Redis, with a key prefix of its own and the test API keys. */
+export async function buildTestApp (t: Test, redisUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    API_KEYS,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+    RULES_DIR,
+    RULES_WATCH: 'false',
+    LOG_LEVEL: 'silent',
+    ...env
+  })
+  const redis = connectRedis(redisUrl, { timeoutMs: config.redisTimeoutMs, name: 'test' })
+  const rateLimitRedis = connectRedis(redisUrl, { timeoutMs: 250, name: 'test-rl' })
+  await new Promise<void>((res) => redis.status === 'ready' ? res() : redis.once('ready', () => res()))
+  const rules = await RulesStore.open(config.rulesDir)
+  const app = await buildApp({ config, redis, rateLimitRedis, rules })
+  t.teardown(async () => {
+    await app.close()
+    rules.close()
+    redis.disconnect()
+    rateLimitRedis.disconnect()
+  })
+  return { app, redis, config, rules }
+}
+
+/** A valid comment body, with fields overridden. */
+export function comment (over: Record<string, unknown> = {}): Record<string, unknown> {
+  return { articleId: 'article-1', text: 'Thank you for this careful article about the new bridge.', ...over }
+}

@@ -1,0 +1,49 @@
+import t from 'tap'
+import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
+
+t.test('per key, with Retry-After and the rate-limit headers', async (t) => {
+  const redis = await startRedis(t)
+  const { app } = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW: '1 minute' })
+  const send = (key: string) => app.inject({ method: 'POST', url: '/v1/screen', headers: auth(key), payload: { text: 'hello there friends' } })
+  for (let i = 0; i < 3; i++) {
+    const ok = await send(KEYS.site)
+    t.equal(ok.statusCode, 200)
+    t.equal(ok.headers['x-ratelimit-limit'], '3')
+    t.equal(ok.headers['x-ratelimit-remaining'], String(2 - i))
+  }
+  const limited = await send(KEYS.site)
+  t.equal(limited.statusCode, 429)
+  t.equal(limited.json().code, 'RATE_LIMITED')
+  t.match(limited.json().message, /at most 3 per 1 minute/)
+  t.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After in seconds')
+  t.equal(limited.headers['x-ratelimit-remaining'], '0')
+  t.equal((await send(KEYS.alice)).statusCode, 200, 'another key has its own budget')
+
+  // Without a key, the budget is per IP, and the limit applies before the 401.
+  const anon = () => app.inject({ method: 'POST', url: '/v1/comments', payload: comment() })
+  for (let i = 0; i < 3; i++) t.equal((await anon()).statusCode, 401)
+  t.equal((await anon()).statusCode, 429)
+  t.equal((await app.inject({ url: '/healthz' })).statusCode, 200, 'health checks are not limited')
+})
+
+t.test('the limit is shared through Redis by every instance', async (t) => {
+  const redis = await startRedis(t)
+  const a = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '2', REDIS_PREFIX: 'shared-rl' })
+  const b = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '2', REDIS_PREFIX: 'shared-rl' })
+  const send = (app: typeof a.app) => app.inject({ method: 'POST', url: '/v1/screen', headers: auth(KEYS.site), payload: { text: 'hello there friends' } })
+  t.equal((await send(a.app)).statusCode, 200)
+  t.equal((await send(b.app)).statusCode, 200)
+  t.equal((await send(a.app)).statusCode, 429, 'the third request, on either instance, is over the limit')
+})
+
+t.test('Redis unreachable: rate limiting neither fails nor hangs requests', async (t) => {
+  const redis = await startRedis(t)
+  const { app } = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '2' })
+  await redis.kill()
+  for (let i = 0; i < 4; i++) {
+    const res = await app.inject({ method: 'POST', url: '/v1/screen', headers: auth(KEYS.site), payload: { text: 'screening needs no Redis at all' } })
+    t.equal(res.statusCode, 200, 'screening goes on while the limiter cannot count')
+  }
+  const write = await app.inject({ method: 'POST', url: '/v1/comments', headers: auth(KEYS.site), payload: comment() })
+  t.equal(write.statusCode, 503, 'a write cannot be stored: 503, not a hang')
+})

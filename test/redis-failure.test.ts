@@ -1,0 +1,84 @@
+import t from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startEmbeddedRedis } from '../src/redis/embedded.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, tempDir } from './helper.js'
+
+const site = auth(KEYS.site)
+
+t.test('Redis killed mid-run: 503 with Retry-After, then recovery without a restart', async (t) => {
+  const dir = await tempDir(t)
+  const first = await startRedis(t, { dir, appendfsync: 'always' })
+  const { app } = await buildTestApp(t, first.url)
+  const post = (id: string) => app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id }) })
+
+  t.equal((await post('before-crash')).statusCode, 202)
+  await first.kill()
+
+  const down = await post('during-outage')
+  t.equal(down.statusCode, 503)
+  t.equal(down.json().code, 'STORE_UNAVAILABLE')
+  t.equal(down.headers['retry-after'], '1')
+  t.match(down.json().message, /nothing was stored/)
+  const ready = await app.inject({ url: '/readyz' })
+  t.equal(ready.statusCode, 503)
+  t.equal(ready.json().redis, 'unreachable')
+  const status = await app.inject({ url: '/v1/comments/before-crash', headers: site })
+  t.equal(status.statusCode, 503, 'reads fail fast too')
+
+  // Same port, same data directory: the client reconnects by itself.
+  await startRedis(t, { dir, port: first.port, appendfsync: 'always' })
+  let readyAgain = false
+  for (let i = 0; i < 100 && !readyAgain; i++) {
+    readyAgain = (await app.inject({ url: '/readyz' })).statusCode === 200
+    if (!readyAgain) await sleep(50)
+  }
+  t.ok(readyAgain, 'ready again once Redis is back')
+  t.equal((await post('after-recovery')).statusCode, 202)
+  t.equal((await app.inject({ url: '/v1/comments/before-crash', headers: site })).json().status, 'pending', 'the comment from before the crash survived')
+  t.equal((await app.inject({ url: '/v1/comments/during-outage', headers: site })).statusCode, 404, 'the 503 comment was not stored')
+})
+
+t.test('SIGKILL and restart on the AOF: every comment that got a 202 is still there', async (t) => {
+  const dir = await tempDir(t)
+  const server = await startEmbeddedRedis({ dir, appendfsync: 'always' })
+  t.teardown(async () => { await server.kill() })
+  const { app } = await buildTestApp(t, server.url)
+
+  const accepted: string[] = []
+  const failed: string[] = []
+  let n = 0
+  // Writers keep going while Redis is killed under them.
+  const writer = async (): Promise<void> => {
+    for (;;) {
+      const id = `durable-${n++}`
+      const res = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id }) })
+      if (res.statusCode === 202) accepted.push(id)
+      else {
+        t.equal(res.statusCode, 503, 'a write that could not be stored says so')
+        failed.push(id)
+        return
+      }
+    }
+  }
+  const writers = Array.from({ length: 8 }, writer)
+  while (accepted.length < 200) await sleep(5)
+  await server.kill()
+  await Promise.all(writers)
+  t.ok(accepted.length >= 200, `${accepted.length} comments accepted before the crash`)
+  t.equal(failed.length, 8, 'every writer saw the crash')
+
+  const restarted = await startRedis(t, { dir, port: server.port, appendfsync: 'always' })
+  t.equal(restarted.port, server.port)
+  let ready = false
+  for (let i = 0; i < 100 && !ready; i++) {
+    ready = (await app.inject({ url: '/readyz' })).statusCode === 200
+    if (!ready) await sleep(50)
+  }
+  t.ok(ready)
+  const missing: string[] = []
+  for (const id of accepted) {
+    const res = await app.inject({ url: `/v1/comments/${id}`, headers: site })
+    if (res.statusCode !== 200) missing.push(id)
+  }
+  t.same(missing, [], 'no accepted comment was lost')
+})
