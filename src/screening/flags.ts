@@ -2,8 +2,26 @@
 // summarises how serious the flags are together.
 import { SEVERITY_RANK, type Flag, type Severity } from './types.js'
 
-/** Merge overlapping flags of the same category; flags of different categories all stay. */
+/**
+ * Merge overlapping flags of the same category into one; of flags on exactly the same
+ * words, keep the most severe ("wetback" is a slur, not also a low-grade swear word).
+ * Flags of different categories on different spans all stay: each is evidence.
+ */
 export function mergeFlags (flags: Flag[], text: string): Flag[] {
+  return keepMostSevereOnSameSpan(mergeSameCategory(flags, text))
+}
+
+function keepMostSevereOnSameSpan (flags: Flag[]): Flag[] {
+  const best = new Map<string, Flag>()
+  for (const f of flags) {
+    const key = `${f.start}:${f.end}`
+    const seen = best.get(key)
+    if (seen === undefined || SEVERITY_RANK[f.severity] > SEVERITY_RANK[seen.severity]) best.set(key, f)
+  }
+  return flags.filter((f) => best.get(`${f.start}:${f.end}`) === f)
+}
+
+function mergeSameCategory (flags: Flag[], text: string): Flag[] {
   const sorted = [...flags].sort((a, b) => a.start - b.start || b.end - a.end)
   const out: Flag[] = []
   for (const f of sorted) {

@@ -96,6 +96,9 @@ export class Lexicon {
       return
     }
     if (kind !== 'word' && form.length >= MIN_AFFIX) {
+      // The stem is a word of the list too, for patterns: "fuck*" lets "{profanity}" match "fuck".
+      words.add(form)
+      if (list.mode === 'patterns') return
       const map = kind === 'prefix' ? this.prefixes : kind === 'suffix' ? this.suffixes : this.infixes
       push(map, form, entry)
       if (kind === 'infix') this.infixLengths.add(form.length)

@@ -60,6 +60,7 @@ export interface Ruleset {
 }
 
 export class RuleError extends Error {
+  override name = 'RuleError'
   constructor (message: string, readonly origin?: string) {
     super(origin === undefined ? message : `${origin}: ${message}`)
   }

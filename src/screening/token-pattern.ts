@@ -23,7 +23,9 @@ export const MAX_GAP = 5
 /** Upper bound on the ways one start position can be tried; keeps matching linear. */
 export const MAX_PATHS = 256
 
-export class PatternError extends Error {}
+export class PatternError extends Error {
+  override name = 'PatternError'
+}
 
 export function compileTokenPattern (source: string, lists: Map<string, Set<string>>, normalize: (w: string) => string): TokenPattern {
   const parts = source.trim().split(/\s+/).filter(Boolean)
@@ -65,6 +67,9 @@ function alternatives (part: string, body: string, lists: Map<string, Set<string
   const words = new Set<string>()
   for (const alt of body.split('|')) {
     const ref = /^\{([a-z0-9-]+)\}$/.exec(alt)
+    if (ref !== null && ['you', 'person', 'group', 'target'].includes(ref[1]!)) {
+      throw new PatternError(`"${part}": {${ref[1]}} cannot be one of several alternatives; {you}, {person}, {group} and {target} stand alone`)
+    }
     if (ref !== null) {
       const list = lists.get(ref[1]!)
       if (list === undefined) throw new PatternError(`"${part}": no list with id "${ref[1]}" (lists: ${[...lists.keys()].join(', ')})`)

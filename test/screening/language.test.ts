@@ -1,0 +1,57 @@
+import t from 'tap'
+import { detectLanguage } from '../../src/screening/language.js'
+
+t.test('English comments are English', async (t) => {
+  for (const text of [
+    'I completely disagree with the mayor on this one, the bridge was never needed.',
+    'Great reporting, thanks for covering the council meeting.',
+    'Grows on moist soils including clay.',
+    'Computer Aided Design: wire-frame, surface and solid modelling.',
+    'The author clearly has not read the report; as the French say, "c\'est la vie", but facts matter.'
+  ]) {
+    const r = detectLanguage(text)
+    t.equal(r.english, true, text)
+    t.equal(r.code, 'eng')
+    t.ok(r.confidence > 0.5 && r.confidence <= 1)
+  }
+})
+
+t.test('other languages are caught', async (t) => {
+  const cases: Array<[string, string | undefined]> = [
+    ["Je ne suis pas d'accord avec cet article, les chiffres sont faux.", 'fra'],
+    ['Ich bin mit diesem Artikel überhaupt nicht einverstanden, die Zahlen stimmen nicht.', 'deu'],
+    ['No estoy de acuerdo con este artículo, los números están mal.', undefined],
+    ['Я не согласен с этой статьей, цифры неверны.', undefined],
+    ['أنا لا أتفق مع هذا المقال على الإطلاق', undefined],
+    ['我完全不同意这篇文章的观点', undefined],
+    ['salam chetori? khubam merci, to chi kar mikoni emruz', undefined],
+    ['inshallah habibi yalla nroho lel beit ba3d shwaya', undefined],
+    ['Canis est in villa et puer est in horto cum matre sua.', undefined]
+  ]
+  for (const [text, code] of cases) {
+    const r = detectLanguage(text)
+    t.equal(r.english, false, text)
+    t.ok(r.confidence > 0.5, 'confident')
+    t.not(r.code, 'eng')
+    if (code !== undefined) t.equal(r.code, code, `named ${code}`)
+  }
+})
+
+t.test('too little to tell: undetermined, never false', async (t) => {
+  for (const text of ['lol ok', '😀😀😀🔥', 'Obama', '+1 !!!', '12345 678', 'ok', 'Angela Merkel', 'Да']) {
+    const r = detectLanguage(text)
+    t.equal(r.english, null, JSON.stringify(text))
+    t.equal(r.code, 'und')
+    t.equal(r.confidence, 0)
+  }
+})
+
+t.test('script decides with fewer letters than Latin text needs', async (t) => {
+  t.equal(detectLanguage('Привет').english, false, 'one Cyrillic word is clearly not English')
+  t.equal(detectLanguage('hello').english, null, 'one Latin word is too little')
+})
+
+t.test('thresholds are options', async (t) => {
+  t.equal(detectLanguage('good morning to you all', { minLetters: 100, minWords: 3 }).english, null)
+  t.equal(detectLanguage('good morning to you all', { minLetters: 5, minWords: 3 }).english, true)
+})

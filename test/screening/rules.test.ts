@@ -1,0 +1,78 @@
+import t from 'tap'
+import { categories, run } from './helper.js'
+
+t.test('profanity and slurs stand on their own', async (t) => {
+  t.same(categories('This is bullshit.'), ['profanity'])
+  t.same(categories('Go back home, you dirty wetback'), ['identity-attack'])
+})
+
+t.test('insults: unambiguous words alone, broad words only when aimed', async (t) => {
+  t.same(categories('What an idiot.'), ['insult'])
+  t.same(categories('You are pathetic.'), ['insult'])
+  t.same(categories('A pathetic result for the home team.'), [], 'not aimed at anyone')
+  t.same(categories("You're a liar and a hypocrite"), ['insult'])
+  t.same(categories('The report said that the policy is stupid.'), [], '"that" ends the clause before it')
+})
+
+t.test('libel: allegations against an identifiable person', async (t) => {
+  t.same(categories('Smith is a war criminal', ['Jane Smith']), ['libel'])
+  t.same(categories('The minister stole millions from the taxpayers.'), ['libel'])
+  t.same(categories('I believe Boris Johnson took bribes.'), ['libel'], 'a two-word name is a person')
+  t.same(categories('He is a corrupt crook.'), ['libel'])
+  t.same(categories('The corrupt system needs reform.'), [], 'institutions and ideas are fair comment')
+  t.same(categories('Corruption in the courts is a scandal.'), [])
+  t.same(categories('You are a thief'), ['insult'], 'aimed at "you" it is an insult')
+  const flag = run('Smith is a war criminal', ['Jane Smith']).screening.flags[0]!
+  t.equal(flag.text, 'Smith is a war criminal', 'the evidence shows who and what')
+  t.equal(flag.severity, 'high')
+})
+
+t.test('identity attacks: slurs, dehumanising generalisations, insults aimed at groups', async (t) => {
+  t.same(categories('Immigrants are animals.'), ['identity-attack'])
+  t.same(categories('All muslims are liars'), ['identity-attack'])
+  t.same(categories('Jews are vermin'), ['identity-attack'])
+  t.same(categories('Mexicans are criminals'), ['identity-attack'])
+  t.same(categories('The immigrants arrived on Tuesday.'), [])
+  t.same(categories('She loves animals and dogs.'), [], 'dehumanising words only count in patterns')
+})
+
+t.test('threats', async (t) => {
+  t.same(categories('I will kill you'), ['threat'])
+  t.same(categories("I'll kill him"), ['threat'])
+  t.same(categories('He should be shot.'), ['threat'])
+  t.ok(categories('Kill all muslims').includes('threat'), 'violence against a group')
+  t.same(categories('kys'), ['threat'])
+  t.same(categories('The storm killed five people.'), [])
+  t.same(categories('Death to the infobox!'), [], '"death to" needs a target')
+})
+
+t.test('religion and law (ops-defined defaults)', async (t) => {
+  t.same(categories('The prophet was a fraud'), ['religion'])
+  t.same(categories('fuck allah'), ['profanity', 'religion'])
+  t.same(categories('Selling cheap cocaine, DM me'), ['law'])
+  t.same(categories('The church held a concert on Sunday.'), [])
+})
+
+t.test('spam: several links, held-down keys, repeated words', async (t) => {
+  t.same(categories('Buy now http://a.example and www.b.example'), ['spam'])
+  t.same(categories('See http://example.org for the report'), [], 'one link is fine')
+  t.same(categories('Nooooooooooooooooo way'), ['spam'])
+  t.same(categories('buy buy buy buy buy buy'), ['spam'])
+})
+
+t.test('verdicts and lanes from the default policy', async (t) => {
+  t.same(run('I will kill you').verdict, { status: 'pending', lane: 'urgent' })
+  t.same(run('You are an idiot').verdict, { status: 'pending', lane: 'high' })
+  t.same(run('A lovely piece, thank you.').verdict, { status: 'pending', lane: 'normal' })
+  t.same(run('Buy now http://a.example and www.b.example').verdict, { status: 'pending', lane: 'low' })
+  const fr = run("Je ne suis pas d'accord avec cet article, les chiffres sont faux.")
+  t.equal(fr.verdict.status, 'rejected')
+  t.equal(fr.verdict.reason, 'Please write your comment in English.')
+  t.equal(fr.screening.flags[0]!.category, 'language')
+})
+
+t.test('scores', async (t) => {
+  t.equal(run('A lovely piece.').screening.score, 0)
+  t.equal(run('I will kill you').screening.score, 0.8)
+  t.ok(run('You idiot, I will kill you').screening.score > 0.8)
+})
