@@ -1,5 +1,6 @@
 // Test harness: a real redis-server per test file (free port, its own temporary data
 // directory, stopped and removed afterwards) and the real app built against it.
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -20,9 +21,14 @@ export const KEYS = {
   site: 'site-secret-rasa',
   alice: 'moderator-secret-alice',
   bob: 'moderator-secret-bob',
+  carol: 'moderator-secret-carol',
+  dave: 'moderator-secret-dave',
   admin: 'admin-secret-ops'
 }
-export const API_KEYS = `site:rasa:${KEYS.site},moderator:alice:${KEYS.alice},moderator:bob:${KEYS.bob},admin:ops:${KEYS.admin}`
+export const API_KEYS = [
+  `site:rasa:${KEYS.site}`, `moderator:alice:${KEYS.alice}`, `moderator:bob:${KEYS.bob}`,
+  `moderator:carol:${KEYS.carol}`, `moderator:dave:${KEYS.dave}`, `admin:ops:${KEYS.admin}`
+].join(',')
 
 export const auth = (secret: string): Record<string, string> => ({ authorization: `Bearer ${secret}` })
 
@@ -75,4 +81,31 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
 /** A valid comment body, with fields overridden. */
 export function comment (over: Record<string, unknown> = {}): Record<string, unknown> {
   return { articleId: 'article-1', text: 'Thank you for this careful article about the new bridge.', ...over }
+}
+
+export interface ServerProcess { child: ChildProcess, output: () => string, exited: Promise<number | null>, address: Promise<string> }
+
+/** The real service as a child process (from source, through tsx); killed at teardown. */
+export function startServer (t: Test, env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', RULES_DIR, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  let found: (a: string) => void = () => {}
+  const address = new Promise<string>((resolve) => { found = resolve })
+  const onData = (chunk: Buffer): void => {
+    out += chunk.toString()
+    const m = /moderato listening on (http:\/\/[^\s"]+) /.exec(out)
+    if (m !== null) found(m[1]!)
+  }
+  child.stdout.on('data', onData)
+  child.stderr.on('data', onData)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+  })
+  return { child, output: () => out, exited, address }
 }

@@ -79,15 +79,10 @@ t.test('idempotency: 20 racing duplicates make one comment and one queue entry',
   t.equal(replies.filter((r) => r.headers['idempotent-replayed'] === 'false').length, 1, 'exactly one created it')
   const bodies = new Set(replies.map((r) => r.body))
   t.equal(bodies.size, 1, 'every duplicate got the same answer')
-  t.equal(await client.zcount(`${config.redisPrefix}:{q}:ready:normal`, '-inf', '+inf'), await countQueued(), 'sanity')
-  const members = await client.zrange(`${config.redisPrefix}:{q}:ready:normal`, 0, -1)
+  const members = await client.zrange(`${config.redisPrefix}:{q}:ready:normal`, '0', '-1')
   t.equal(members.filter((m) => m === 'race-1').length, 1, 'one queue entry')
   t.equal(await client.llen(`${config.redisPrefix}:{q}:h:race-1`), 2, 'history: screened and queued, once')
 })
-
-async function countQueued (): Promise<number> {
-  return (await client.zrange(`${config.redisPrefix}:{q}:ready:normal`, 0, -1)).length
-}
 
 t.test('a repeat returns the original result even if the text changed', async (t) => {
   const first = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'orig-1', text: 'A calm and friendly remark about the bridge.' }) })

@@ -1,45 +1,14 @@
 // The process itself: start-up, embedded Redis, graceful shutdown, and refusing bad config.
-import t, { type Test } from 'tap'
-import { spawn, type ChildProcess } from 'node:child_process'
+import t from 'tap'
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
-import { startRedis, tempDir, ROOT, API_KEYS, KEYS, RULES_DIR, comment } from './helper.js'
-
-interface Proc { child: ChildProcess, output: () => string, exited: Promise<number | null>, address: Promise<string> }
-
-function startServer (env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', RULES_DIR, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  let found: (a: string) => void = () => {}
-  const address = new Promise<string>((resolve) => { found = resolve })
-  const onData = (chunk: Buffer): void => {
-    out += chunk.toString()
-    const m = /moderato listening on (http:\/\/[^\s"]+) /.exec(out)
-    if (m !== null) found(m[1]!)
-  }
-  child.stdout.on('data', onData)
-  child.stderr.on('data', onData)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return { child, output: () => out, exited, address }
-}
-
-async function stopped (p: Proc, t: Test): Promise<void> {
-  t.teardown(async () => {
-    if (p.child.exitCode === null) p.child.kill('SIGKILL')
-    await p.exited
-  })
-}
+import { startRedis, startServer, tempDir, API_KEYS, KEYS, RULES_DIR, comment } from './helper.js'
 
 t.test('embedded Redis: starts its own redis-server under DATA_DIR and stops it on SIGTERM', async (t) => {
   const dataDir = await tempDir(t)
-  const p = startServer({ DATA_DIR: dataDir, API_KEYS })
-  await stopped(p, t)
+  const p = startServer(t, { DATA_DIR: dataDir, API_KEYS })
   const base = await p.address
   const ready = await fetch(`${base}/readyz`)
   t.equal(ready.status, 200)
@@ -62,8 +31,7 @@ t.test('embedded Redis: starts its own redis-server under DATA_DIR and stops it 
 
 t.test('SIGTERM finishes in-flight requests before exiting', async (t) => {
   const redis = await startRedis(t)
-  const p = startServer({ REDIS_URL: redis.url, API_KEYS, REDIS_TIMEOUT_MS: '5000', REDIS_PREFIX: 'drain' })
-  await stopped(p, t)
+  const p = startServer(t, { REDIS_URL: redis.url, API_KEYS, REDIS_TIMEOUT_MS: '5000', REDIS_PREFIX: 'drain' })
   const base = await p.address
   const admin = new Redis(redis.url)
   t.teardown(() => admin.disconnect())
@@ -84,28 +52,24 @@ t.test('SIGTERM finishes in-flight requests before exiting', async (t) => {
 })
 
 t.test('redis-server missing: exits saying how to install it or set REDIS_URL', async (t) => {
-  const p = startServer({ PATH: '/nonexistent', DATA_DIR: await tempDir(t) })
-  await stopped(p, t)
+  const p = startServer(t, { PATH: '/nonexistent', DATA_DIR: await tempDir(t) })
   t.equal(await p.exited, 1)
   t.match(p.output(), /apt-get install -y redis-server/)
   t.match(p.output(), /REDIS_URL/)
 })
 
 t.test('a bad setting stops the start and names the variable', async (t) => {
-  const p = startServer({ PORT: 'eighty' })
-  await stopped(p, t)
+  const p = startServer(t, { PORT: 'eighty' })
   t.equal(await p.exited, 1)
   t.match(p.output(), /PORT must be integer/)
-  const prod = startServer({ NODE_ENV: 'production' })
-  await stopped(prod, t)
+  const prod = startServer(t, { NODE_ENV: 'production' })
   t.equal(await prod.exited, 1)
   t.match(prod.output(), /API_KEYS: required when NODE_ENV=production/)
 })
 
 t.test('development keys are announced loudly', async (t) => {
   const redis = await startRedis(t)
-  const p = startServer({ REDIS_URL: redis.url })
-  await stopped(p, t)
+  const p = startServer(t, { REDIS_URL: redis.url })
   const base = await p.address
   t.match(p.output(), /NO API_KEYS SET: using the DEVELOPMENT keys/)
   const res = await fetch(`${base}/v1/screen`, { method: 'POST', headers: { authorization: 'Bearer dev-site-key', 'content-type': 'application/json' }, body: '{"text":"hello there"}' })
@@ -119,8 +83,7 @@ t.test('broken rules at start: exits with file and line', async (t) => {
   cpSync(RULES_DIR, dir, { recursive: true })
   const policy = join(dir, 'policy.yaml')
   writeFileSync(policy, readFileSync(policy, 'utf8').replace('  lane: normal', '  lane: nowhere'))
-  const p = startServer({ RULES_DIR: dir, REDIS_URL: 'redis://127.0.0.1:1' })
-  await stopped(p, t)
+  const p = startServer(t, { RULES_DIR: dir, REDIS_URL: 'redis://127.0.0.1:1' })
   t.equal(await p.exited, 1)
   t.match(p.output(), /policy\.yaml:9: clean\.lane/)
 })

@@ -1,0 +1,94 @@
+// Two service processes, four moderators, and one process killed with SIGKILL in the
+// middle of decisions: each comment ends decided exactly once or still pending.
+import t from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Redis } from 'ioredis'
+import { startRedis, startServer, API_KEYS, KEYS } from './helper.js'
+
+const redis = await startRedis(t, { appendfsync: 'always' })
+const env = { REDIS_URL: redis.url, API_KEYS, REDIS_PREFIX: 'procs', RATE_LIMIT_MAX: '100000' }
+const a = startServer(t, env)
+const b = startServer(t, env)
+const [baseA, baseB] = await Promise.all([a.address, b.address])
+
+interface Reply { items: Array<{ id: string }>, leased: number, lanes: Record<string, { depth: number }> }
+
+async function call (base: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number, json: Reply }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {})
+  })
+  return { status: res.status, json: await res.json() as Reply }
+}
+
+const TOTAL = 240
+await Promise.all(Array.from({ length: TOTAL }, (_, i) =>
+  call(i % 2 === 0 ? baseA : baseB, KEYS.site, 'POST', '/v1/comments', { id: `p${i}`, articleId: 'a', text: `Comment number ${i} about the new bridge.` })))
+
+t.test('moderators on two processes; one process is SIGKILLed mid-decisions', async (t) => {
+  const claimedBy = new Map<string, string>()
+  const doubleClaims: string[] = []
+  let decided = 0
+  let killed = false
+  const moderator = async (name: keyof typeof KEYS, base: string): Promise<void> => {
+    for (;;) {
+      let items: Array<{ id: string }>
+      try {
+        const res = await call(base, KEYS[name], 'POST', '/v1/review/claim', { max: 3, leaseSeconds: 5 })
+        items = res.json.items
+      } catch {
+        return // this process was killed
+      }
+      if (items.length === 0) return
+      for (const { id } of items) {
+        const holder = claimedBy.get(id)
+        if (holder !== undefined) doubleClaims.push(`${id}: ${holder} and ${name}`)
+        claimedBy.set(id, name)
+        try {
+          const res = await call(base, KEYS[name], 'POST', `/v1/review/${id}/decision`, { decision: Number(id.slice(1)) % 2 === 0 ? 'approve' : 'reject', reason: Number(id.slice(1)) % 2 === 0 ? undefined : 'off-topic' })
+          if (res.status === 200) decided++
+        } catch {
+          return
+        }
+        if (!killed && decided >= 80) {
+          killed = true
+          a.child.kill('SIGKILL')
+        }
+      }
+    }
+  }
+  await Promise.all([moderator('alice', baseA), moderator('bob', baseB), moderator('carol', baseA), moderator('dave', baseB)])
+  t.ok(killed, 'process A was killed during the run')
+  t.same(doubleClaims, [], 'no comment was held by two moderators at once')
+
+  // What process A held when it died comes back once the 5 s leases run out; B finishes.
+  await sleep(5500)
+  for (let round = 0; round < 100; round++) {
+    const res = await call(baseB, KEYS.bob, 'POST', '/v1/review/claim', { max: 50, leaseSeconds: 60 })
+    if (res.json.items.length === 0) break
+    for (const { id } of res.json.items) {
+      const r = await call(baseB, KEYS.bob, 'POST', `/v1/review/${id}/decision`, { decision: 'approve' })
+      t.equal(r.status, 200)
+    }
+  }
+
+  const admin = new Redis(redis.url)
+  t.teardown(() => admin.disconnect())
+  const feed = await admin.xrange('procs:{q}:decisions', '-', '+')
+  const perId = new Map<string, number>()
+  for (const [, fields] of feed) {
+    const id = fields[fields.indexOf('id') + 1]!
+    perId.set(id, (perId.get(id) ?? 0) + 1)
+  }
+  const twice = [...perId].filter(([, n]) => n > 1)
+  t.same(twice, [], 'no comment decided twice')
+  t.equal(perId.size, TOTAL, 'every comment decided in the end: none lost')
+  for (let i = 0; i < TOTAL; i++) {
+    const status = await admin.hget(`procs:{q}:c:p${i}`, 'status')
+    t.ok(status === 'approved' || status === 'rejected', `p${i} is decided (${status})`)
+  }
+  const stats = await call(baseB, KEYS.admin, 'GET', '/v1/review/stats')
+  t.equal(stats.json.leased, 0)
+  t.equal(stats.json.lanes.normal!.depth, 0)
+})

@@ -1,0 +1,241 @@
+import t, { type Test } from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
+
+const redis = await startRedis(t)
+const site = auth(KEYS.site)
+const alice = auth(KEYS.alice)
+const bob = auth(KEYS.bob)
+
+async function fresh (t: Test, env: Record<string, string> = {}) {
+  const built = await buildTestApp(t, redis.url, env)
+  const { app } = built
+  const submit = async (id: string, text = 'A calm remark about the bridge, nothing more.') => {
+    const res = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id, text }) })
+    if (res.statusCode !== 202) throw new Error(res.body)
+    return res.json()
+  }
+  const claim = async (who: Record<string, string>, body: object = {}) => app.inject({ method: 'POST', url: '/v1/review/claim', headers: who, payload: body })
+  const decide = async (who: Record<string, string>, id: string, body: object) => app.inject({ method: 'POST', url: `/v1/review/${id}/decision`, headers: who, payload: body })
+  return { ...built, submit, claim, decide }
+}
+
+t.test('claim: most urgent lane first, oldest first, never one comment to two holders', async (t) => {
+  const { submit, claim } = await fresh(t)
+  await submit('n1')
+  await submit('u1', 'I will kill you')
+  await submit('n2')
+  await submit('h1', 'You are an idiot')
+  await submit('u2', 'Immigrants are animals')
+  const first = await claim(alice, { max: 3, leaseSeconds: 60 })
+  t.equal(first.statusCode, 200)
+  const items = first.json().items
+  t.same(items.map((i: { id: string }) => i.id), ['u1', 'u2', 'h1'])
+  t.same(Object.keys(items[0]).sort(), ['articleId', 'attempts', 'id', 'leaseExpiresAt', 'screening', 'text'])
+  t.equal(items[0].attempts, 1)
+  t.ok(Date.parse(items[0].leaseExpiresAt) > Date.now() + 50000, 'lease of about 60 s')
+  const second = await claim(bob, { max: 10 })
+  t.same(second.json().items.map((i: { id: string }) => i.id), ['n1', 'n2'], 'what alice holds is not offered to bob')
+  t.same((await claim(bob)).json().items, [], 'queue empty')
+})
+
+t.test('many moderators claiming at once never share a comment', async (t) => {
+  const { submit, app } = await fresh(t)
+  const other = await buildTestApp(t, redis.url, { REDIS_PREFIX: app.config.redisPrefix })
+  for (let i = 0; i < 120; i++) await submit(`c${i}`)
+  const who = [alice, bob, alice, bob, alice, bob]
+  const claims = await Promise.all(who.flatMap((h, i) => Array.from({ length: 4 }, () =>
+    (i % 2 === 0 ? app : other.app).inject({ method: 'POST', url: '/v1/review/claim', headers: h, payload: { max: 7 } }))))
+  const ids = claims.flatMap((r) => r.json().items.map((x: { id: string }) => x.id))
+  t.equal(ids.length, 120, 'every comment handed out')
+  t.equal(new Set(ids).size, 120, 'no comment handed out twice')
+})
+
+t.test('decisions: only the holder, reason required to reject, idempotent, shown to the site', async (t) => {
+  const { submit, claim, decide, app } = await fresh(t)
+  await submit('d1')
+  await submit('d2')
+  t.equal((await decide(alice, 'd1', { decision: 'approve' })).json().code, 'NOT_CLAIMED', 'claim first')
+  await claim(alice, { max: 1 })
+  await claim(bob, { max: 1 })
+
+  const noReason = await decide(alice, 'd1', { decision: 'reject' })
+  t.equal(noReason.statusCode, 400)
+  t.equal(noReason.json().code, 'REASON_REQUIRED')
+  t.match(noReason.json().message, /insult, libel, identity-attack/)
+  const badReason = await decide(alice, 'd1', { decision: 'reject', reason: 'ugly' })
+  t.equal(badReason.json().code, 'UNKNOWN_REASON')
+  const notHolder = await decide(bob, 'd1', { decision: 'approve' })
+  t.equal(notHolder.statusCode, 409)
+  t.equal(notHolder.json().code, 'LEASE_LOST')
+
+  const ok = await decide(alice, 'd1', { decision: 'reject', reason: 'insult', note: 'second strike' })
+  t.equal(ok.statusCode, 200)
+  t.equal(ok.json().status, 'rejected')
+  t.equal(ok.json().decision.decidedBy, 'alice')
+  t.equal(ok.json().decision.note, 'second strike')
+  const again = await decide(alice, 'd1', { decision: 'reject', reason: 'insult', note: 'second strike' })
+  t.equal(again.statusCode, 200, 'the same decision again: 200')
+  t.same(again.json(), ok.json(), 'and no second effect')
+  const changed = await decide(alice, 'd1', { decision: 'approve' })
+  t.equal(changed.statusCode, 409)
+  t.equal(changed.json().code, 'ALREADY_DECIDED')
+  t.equal((await decide(bob, 'd2', { decision: 'approve' })).statusCode, 200)
+
+  const status = (await app.inject({ url: '/v1/comments/d1', headers: site })).json()
+  t.equal(status.status, 'rejected')
+  t.same({ ...status.decision, decidedAt: 'x' }, { decision: 'reject', reason: 'insult', decidedBy: 'alice', decidedAt: 'x' }, 'the site sees no internal note')
+  const forModerators = (await app.inject({ url: '/v1/comments/d1', headers: bob })).json()
+  t.equal(forModerators.decision.note, 'second strike')
+
+  const feed = (await app.inject({ url: '/v1/decisions', headers: site })).json()
+  t.same(feed.items.map((i: { id: string, status: string }) => `${i.id}:${i.status}`), ['d1:rejected', 'd2:approved'], 'each decision once, in order')
+  t.equal((await decide(alice, 'nope', { decision: 'approve' })).statusCode, 404)
+  t.equal((await decide(site, 'd1', { decision: 'approve' })).statusCode, 403, 'sites do not decide')
+})
+
+t.test('lease expiry: redelivered with attempts + 1; the old holder gets 409', async (t) => {
+  const { submit, decide, app } = await fresh(t)
+  await submit('e1')
+  const [held] = await app.queue.claim('alice', { max: 1, leaseMs: 150 })
+  t.equal(held!.attempts, 1)
+  await sleep(250)
+  const again = await app.inject({ method: 'POST', url: '/v1/review/claim', headers: bob, payload: { max: 1 } })
+  const [item] = again.json().items
+  t.equal(item.id, 'e1', 'the expired comment comes back')
+  t.equal(item.attempts, 2)
+  const late = await decide(alice, 'e1', { decision: 'approve' })
+  t.equal(late.statusCode, 409)
+  t.equal(late.json().code, 'LEASE_LOST')
+  const extend = await app.inject({ method: 'POST', url: '/v1/review/e1/extend', headers: alice, payload: {} })
+  t.equal(extend.json().code, 'LEASE_LOST')
+  t.equal((await decide(bob, 'e1', { decision: 'approve' })).statusCode, 200)
+  const history = (await app.inject({ url: '/v1/comments/e1/history', headers: alice })).json()
+  t.same(history.events.map((e: { type: string }) => e.type), ['screened', 'queued', 'claimed', 'lease-expired', 'claimed', 'decided'])
+  t.equal(history.events[2].by, 'alice')
+  t.equal(history.events[4].by, 'bob')
+  t.equal(history.events[5].decision, 'approve')
+  t.match(history.events[0].rulesVersion, /^[0-9a-f]{12}$/)
+})
+
+t.test('an expired lease is refused even before anyone else claims it', async (t) => {
+  const { submit, decide, app, claim } = await fresh(t)
+  await submit('x1')
+  await app.queue.claim('alice', { max: 1, leaseMs: 100 })
+  await sleep(200)
+  const res = await decide(alice, 'x1', { decision: 'approve' })
+  t.equal(res.statusCode, 409)
+  t.equal(res.json().code, 'LEASE_EXPIRED')
+  t.same((await claim(alice)).json().items.map((i: { id: string }) => i.id), ['x1'], 'and it is back in the queue')
+})
+
+t.test('extend and release', async (t) => {
+  const { submit, claim, app } = await fresh(t)
+  await submit('r1')
+  await submit('r2')
+  await claim(alice, { max: 1, leaseSeconds: 5 })
+  const ext = await app.inject({ method: 'POST', url: '/v1/review/r1/extend', headers: alice, payload: { leaseSeconds: 600 } })
+  t.equal(ext.statusCode, 200)
+  t.ok(Date.parse(ext.json().leaseExpiresAt) > Date.now() + 500000)
+  const byBob = await app.inject({ method: 'POST', url: '/v1/review/r1/release', headers: bob })
+  t.equal(byBob.statusCode, 409, 'only the holder releases')
+  const rel = await app.inject({ method: 'POST', url: '/v1/review/r1/release', headers: alice })
+  t.same(rel.json(), { id: 'r1', released: true })
+  t.same((await claim(bob, { max: 1 })).json().items.map((i: { id: string }) => i.id), ['r1'], 'back in its old place, before r2')
+  const notClaimed = await app.inject({ method: 'POST', url: '/v1/review/r2/release', headers: alice })
+  t.equal(notClaimed.json().code, 'NOT_CLAIMED')
+  await app.inject({ method: 'POST', url: '/v1/review/r1/decision', headers: bob, payload: { decision: 'approve' } })
+  t.equal((await app.inject({ method: 'POST', url: '/v1/review/r1/extend', headers: bob })).json().code, 'DECIDED')
+  const badLease = await claim(alice, { leaseSeconds: 2 })
+  t.equal(badLease.statusCode, 400, 'leaseSeconds is 5..3600')
+  t.equal((await claim(alice, { max: 51 })).statusCode, 400, 'max is 1..50')
+})
+
+t.test('dead-letter lane after MAX_ATTEMPTS deliveries; still claimable on request', async (t) => {
+  const { submit, app, claim, decide } = await fresh(t, { MAX_ATTEMPTS: '2' })
+  await submit('z1')
+  for (let i = 0; i < 2; i++) {
+    const got = await app.queue.claim('alice', { max: 1, leaseMs: 50 })
+    t.same(got.map((g) => g.id), ['z1'])
+    await sleep(100)
+  }
+  t.same((await claim(bob)).json().items, [], 'not delivered forever')
+  const stats = (await app.inject({ url: '/v1/review/stats', headers: alice })).json()
+  t.equal(stats.deadLetter, 1)
+  t.equal(stats.lanes.dead.depth, 1)
+  const dead = await claim(bob, { lane: 'dead' })
+  t.same(dead.json().items.map((i: { id: string, attempts: number }) => [i.id, i.attempts]), [['z1', 3]])
+  t.equal((await decide(bob, 'z1', { decision: 'approve' })).statusCode, 200, 'nothing is lost')
+  const types = (await app.inject({ url: '/v1/comments/z1/history', headers: bob })).json().events.map((e: { type: string }) => e.type)
+  t.ok(types.includes('dead-lettered'))
+})
+
+t.test('stats and the queue listing', async (t) => {
+  const { submit, app, claim, decide } = await fresh(t)
+  await submit('s1')
+  await submit('s2')
+  await submit('s3')
+  await submit('s4', 'You are an idiot')
+  await submit('fr', 'Dies ist ganz sicher kein englischer Satz, mein lieber Freund.')
+  await claim(alice, { max: 1 })
+  await decide(alice, 's4', { decision: 'approve' })
+  await claim(alice, { max: 1 })
+  const stats = (await app.inject({ url: '/v1/review/stats', headers: auth(KEYS.admin) })).json()
+  t.equal(stats.lanes.normal.depth, 2)
+  t.equal(stats.lanes.high.depth, 0)
+  t.type(stats.lanes.normal.oldestAgeSeconds, 'number')
+  t.equal(stats.lanes.urgent.oldestAgeSeconds, null)
+  t.equal(stats.leased, 1)
+  t.equal(stats.decisionsLastHour, 2, 'a moderator decision and an automatic rejection')
+
+  const page1 = (await app.inject({ url: '/v1/review/queue?lane=normal&limit=1', headers: alice })).json()
+  t.equal(page1.items.length, 1)
+  t.equal(page1.items[0].id, 's2')
+  const page2 = (await app.inject({ url: `/v1/review/queue?lane=normal&limit=1&cursor=${page1.next}`, headers: alice })).json()
+  t.same(page2.items.map((i: { id: string }) => i.id), ['s3'])
+  const page3 = (await app.inject({ url: `/v1/review/queue?lane=normal&limit=1&cursor=${page2.next}`, headers: alice })).json()
+  t.same(page3, { lane: 'normal', items: [], next: null })
+  t.equal((await app.inject({ url: '/v1/review/queue?lane=nowhere', headers: alice })).statusCode, 400)
+  t.equal((await claim(alice, { max: 10 })).json().items.length, 2, 'listing claimed nothing')
+})
+
+t.test('the decisions feed: every decision once, in order, paged by cursor', async (t) => {
+  const { submit, app, claim, decide } = await fresh(t)
+  const expected: string[] = []
+  for (let i = 0; i < 12; i++) await submit(`f${i}`)
+  await submit('auto', "C'est un commentaire en français, pas en anglais du tout.")
+  const claimed = (await claim(alice, { max: 12 })).json().items.map((i: { id: string }) => i.id)
+  expected.push('auto:rejected')
+  for (const [n, id] of claimed.entries()) {
+    await decide(alice, id, n % 3 === 0 ? { decision: 'reject', reason: 'spam' } : { decision: 'approve' })
+    expected.push(`${id}:${n % 3 === 0 ? 'rejected' : 'approved'}`)
+  }
+  const seen: string[] = []
+  let after: string | undefined
+  let pages = 0
+  for (;;) {
+    const res = await app.inject({ url: `/v1/decisions?limit=5${after !== undefined ? `&after=${after}` : ''}`, headers: site })
+    const page = res.json()
+    pages++
+    for (const item of page.items) {
+      seen.push(`${item.id}:${item.status}`)
+      t.type(item.decidedAt, 'string')
+    }
+    if (page.items.length === 0) {
+      t.equal(page.next, after, 'an empty page keeps the cursor')
+      break
+    }
+    after = page.next
+  }
+  t.same(seen, expected, 'each decision exactly once, in the order made')
+  t.equal(pages, 4)
+  const auto = (await app.inject({ url: '/v1/decisions?limit=1', headers: site })).json().items[0]
+  t.same({ ...auto, decidedAt: 'x' }, { id: 'auto', status: 'rejected', reason: 'language', decidedBy: 'moderato', decidedAt: 'x' })
+  t.equal((await app.inject({ url: '/v1/decisions?after=garbage', headers: site })).statusCode, 400)
+  t.equal((await app.inject({ url: '/v1/decisions', headers: alice })).statusCode, 403)
+})
+
+t.test('history of an unknown comment', async (t) => {
+  const { app } = await fresh(t)
+  t.equal((await app.inject({ url: '/v1/comments/ghost/history', headers: alice })).statusCode, 404)
+})
