@@ -1,7 +1,7 @@
 // Builds the Fastify app: external plugins, then ours, then routes. It receives its
 // collaborators (config, Redis connections, rules) ready-made, so tests build the same app
 // against their own redis-server, and the process concerns stay in server.ts.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -51,7 +51,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     // (12 bytes per character) plus the other fields; a larger body is refused with 413.
     bodyLimit: config.maxTextLength * 12 + 64 * 1024,
     // One log line per request (the onResponse hook below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     trustProxy: false,
     ajv: { customOptions: { coerceTypes: false } }

@@ -69,7 +69,8 @@ async function main (): Promise<void> {
 
   const app = await buildApp({ config, redis, rateLimitRedis, rules, logger })
 
-  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+  // SIGHUP means "reload the rules" here, not "shut down".
+  closeWithGrace({ delay: config.shutdownTimeoutMs, skip: ['SIGHUP'] }, async ({ signal, err }) => {
     if (err !== undefined) logger.error({ err }, 'shutting down after an error')
     else logger.info({ signal }, 'shutting down: finishing in-flight requests')
     // close() stops accepting connections and resolves when in-flight requests are done.

@@ -85,5 +85,5 @@ t.test('broken rules at start: exits with file and line', async (t) => {
   writeFileSync(policy, readFileSync(policy, 'utf8').replace('  lane: normal', '  lane: nowhere'))
   const p = startServer(t, { RULES_DIR: dir, REDIS_URL: 'redis://127.0.0.1:1' })
   t.equal(await p.exited, 1)
-  t.match(p.output(), /policy\.yaml:9: clean\.lane/)
+  t.match(p.output(), /policy\.yaml:\d+: clean\.lane must be one of: urgent, high, normal, low/)
 })

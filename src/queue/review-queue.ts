@@ -55,6 +55,14 @@ export interface ClaimedItem extends Omit<CommentRecord, 'submittedBy'> {
   leaseExpiresAt: number
 }
 
+export interface DecidedComment extends Omit<CommentRecord, 'submittedBy'> {
+  status: Status
+  decision: Decision
+  screening: Screening
+  /** Position in the decisions feed. */
+  feedId: string
+}
+
 export interface HistoryEvent { type: string, at: number, [key: string]: unknown }
 
 export interface QueueStats {
@@ -216,16 +224,35 @@ export class ReviewQueue {
   }
 
   /** Final decisions in the order they were made, after a cursor (a stream entry id). */
-  async feed (after: string | undefined, limit: number): Promise<{ items: Array<{ id: string, status: Status, reason: string | null, decidedBy: string, decidedAt: number }>, next: string | null }> {
+  async feed (after: string | undefined, limit: number): Promise<{ items: Array<{ id: string, status: Status, reason: string | null, decidedBy: string, decidedAt: number, cursor: string }>, next: string | null }> {
     const start = after === undefined ? '-' : `(${after}`
     const entries = await this.r.xrange(this.keys.decisions, start, '+', 'COUNT', limit)
-    const items = entries.map(([, fields]) => {
+    const items = entries.map(([cursor, fields]) => {
       const f: Record<string, string> = {}
       for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!
-      return { id: f.id!, status: f.status as Status, reason: f.reason === '' || f.reason === undefined ? null : f.reason, decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt) }
+      return { id: f.id!, status: f.status as Status, reason: f.reason === '' || f.reason === undefined ? null : f.reason, decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt), cursor }
     })
     const last = entries[entries.length - 1]
     return { items, next: last !== undefined ? last[0] : (after ?? null) }
+  }
+
+  /** Every decided comment with its text and decision, in decision order (for audits and backtests). */
+  async * exportDecided (batch = 500): AsyncGenerator<DecidedComment> {
+    let after: string | undefined
+    for (;;) {
+      const page = await this.feed(after, batch)
+      if (page.items.length === 0) return
+      const pipeline = this.r.pipeline()
+      for (const item of page.items) pipeline.hmget(this.keys.comment(item.id), 'record', 'screening', 'decision', 'status')
+      const rows = (await pipeline.exec()) ?? []
+      for (const [i, item] of page.items.entries()) {
+        const [record, screening, decision, status] = (rows[i]?.[1] ?? []) as Array<string | null>
+        if (record === null || record === undefined || decision === null || decision === undefined) continue
+        const { submittedBy: _site, ...comment } = JSON.parse(record) as CommentRecord
+        yield { ...comment, status: status as Status, decision: JSON.parse(decision) as Decision, screening: JSON.parse(screening ?? 'null') as Screening, feedId: item.cursor }
+      }
+      after = page.next ?? undefined
+    }
   }
 
   async ping (): Promise<void> {

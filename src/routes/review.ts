@@ -219,7 +219,7 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
   }, async (request) => {
     const q = request.query as { after?: string, limit?: number }
     const page = await queue.feed(q.after, q.limit ?? 100)
-    return { items: page.items.map((i) => ({ ...i, decidedAt: new Date(i.decidedAt).toISOString() })), next: page.next }
+    return { items: page.items.map(({ cursor: _cursor, ...i }) => ({ ...i, decidedAt: new Date(i.decidedAt).toISOString() })), next: page.next }
   })
 }
 

@@ -133,6 +133,7 @@ function describe (e: ErrorObject, path: Array<string | number>): string {
     case 'required': return `${where}: missing "${String(e.params.missingProperty)}"`
     case 'anyOf': return `${where}: not one of the allowed values`
     case 'const': return `${where} must be "${String(e.params.allowedValue)}"`
+    case 'enum': return `${where} must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`
     default: return `${where} ${e.message ?? 'is invalid'}`
   }
 }

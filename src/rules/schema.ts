@@ -1,6 +1,6 @@
 // JSON Schemas of the structured rule files, written once with TypeBox: the same objects
 // validate the files at load time and are published in rules/schemas/ for editors.
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TOptional } from 'typebox'
 import { CATEGORIES, LANES, SEVERITIES } from '../screening/types.js'
 
 const Category = Type.Enum(CATEGORIES)
@@ -28,15 +28,15 @@ export const PolicyFile = Type.Object({
     minWords: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 }))
   }, { additionalProperties: false }),
   defaultLane: Lane,
-  categories: Type.Partial(Type.Object(
-    Object.fromEntries(CATEGORIES.map((c) => [c, CategoryPolicy])) as Record<typeof CATEGORIES[number], typeof CategoryPolicy>,
+  categories: Type.Object(
+    Object.fromEntries(CATEGORIES.map((c) => [c, Type.Optional(CategoryPolicy)])) as Record<typeof CATEGORIES[number], TOptional<typeof CategoryPolicy>>,
     { additionalProperties: false }
-  )),
+  ),
   reasons: Type.Array(Id, { minItems: 1, uniqueItems: true })
 }, { additionalProperties: false })
 export type PolicyFile = Static<typeof PolicyFile>
 
-const When = Type.Partial(Type.Object({ you: Category, person: Category, group: Category }, { additionalProperties: false }))
+const When = Type.Object({ you: Type.Optional(Category), person: Type.Optional(Category), group: Type.Optional(Category) }, { additionalProperties: false })
 
 export const ListsFile = Type.Object({
   lists: Type.Array(Type.Object({

@@ -1,0 +1,176 @@
+// The rules CLI's commands, as functions that return their output and exit code, so
+// tests call them directly and rules.ts only parses arguments and prints.
+import { readFile, writeFile, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { loadRules, loadRuleTests, RulesLoadError, formatProblem } from '../rules/load.js'
+import { ListsFile, PatternsFile, PolicyFile, TestsFile } from '../rules/schema.js'
+import { screen } from '../screening/screen.js'
+import type { ScreenResult } from '../screening/types.js'
+import type { DecidedComment } from '../queue/review-queue.js'
+import { backtest, type BacktestReport, type DecidedInput } from './backtest.js'
+
+export interface Result { code: number, out: string }
+
+function problems (err: unknown): Result {
+  if (err instanceof RulesLoadError) return { code: 1, out: err.problems.map(formatProblem).join('\n') }
+  throw err
+}
+
+export async function check (dir: string): Promise<Result> {
+  try {
+    const { ruleset, files } = await loadRules(dir)
+    const c = ruleset.counts
+    const lines = [
+      `${dir}: OK, version ${ruleset.version}`,
+      `files: ${files.join(', ')}`,
+      `entries: ${c.entries} compiled, allowlist ${c.allowlist}, patterns ${c.patterns}`,
+      'lists: ' + Object.entries(c.lists).map(([k, v]) => `${k} ${v}`).join(', '),
+      'categories: ' + Object.entries(c.categories).map(([k, v]) => `${k} ${v}`).join(', ')
+    ]
+    return { code: 0, out: lines.join('\n') }
+  } catch (err) {
+    return problems(err)
+  }
+}
+
+export async function test (dir: string): Promise<Result> {
+  let loaded
+  let cases
+  try {
+    loaded = await loadRules(dir)
+    cases = await loadRuleTests(dir)
+  } catch (err) {
+    return problems(err)
+  }
+  const failures: string[] = []
+  for (const c of cases) {
+    const r = screen({ text: c.text, ...(c.people !== undefined ? { context: { people: c.people } } : {}) }, loaded.ruleset)
+    const got = [...new Set(r.screening.flags.map((f) => f.category))].sort()
+    const want = [...new Set(c.expect)].sort()
+    const wrongCategories = got.join(',') !== want.join(',')
+    const wrongStatus = c.status !== undefined && c.status !== r.verdict.status
+    if (wrongCategories || wrongStatus) {
+      failures.push(`tests.yaml:${c.line}: ${JSON.stringify(c.text)}\n    expected ${want.length > 0 ? want.join(', ') : 'not flagged'}${c.status !== undefined ? ` (${c.status})` : ''}` +
+        `, got ${got.length > 0 ? got.join(', ') : 'not flagged'} (${r.verdict.status})` +
+        (r.screening.flags.length > 0 ? `\n    flags: ${r.screening.flags.map((f) => `${f.category} ${f.rule} "${f.text}"`).join('; ')}` : ''))
+    }
+  }
+  const summary = `${cases.length - failures.length} passed, ${failures.length} failed (rules ${loaded.ruleset.version})`
+  return { code: failures.length > 0 ? 1 : 0, out: [...failures, summary].join('\n') }
+}
+
+/** The text with flagged spans marked «like this», then one line per flag. */
+export function formatScreen (text: string, r: ScreenResult): string {
+  const marks = r.screening.flags.map((f) => [f.start, f.end] as const).sort((a, b) => a[0] - b[0])
+  let out = ''
+  let at = 0
+  for (const [start, end] of marks) {
+    if (start < at) continue
+    out += text.slice(at, start) + '«' + text.slice(start, end) + '»'
+    at = end
+  }
+  out += text.slice(at)
+  const v = r.verdict
+  const lang = r.screening.language
+  const lines = [
+    `verdict: ${v.status}, lane ${v.lane}${v.reason !== undefined ? ` (reason: ${v.reason})` : ''}`,
+    `language: ${lang.code}, english ${String(lang.english)}, confidence ${lang.confidence}`,
+    `score: ${r.screening.score}, rules ${r.screening.rulesVersion}`,
+    '',
+    out,
+    ''
+  ]
+  for (const f of r.screening.flags) lines.push(`  ${f.category.padEnd(16)} ${f.severity.padEnd(7)} ${f.rule.padEnd(36)} ${f.start}-${f.end} ${JSON.stringify(f.text)}`)
+  if (r.screening.flags.length === 0) lines.push('  no flags')
+  return lines.join('\n')
+}
+
+export async function screenText (dir: string, text: string, people?: string[]): Promise<Result> {
+  try {
+    const { ruleset } = await loadRules(dir)
+    const r = screen({ text, ...(people !== undefined ? { context: { people } } : {}) }, ruleset)
+    return { code: 0, out: formatScreen(text, r) }
+  } catch (err) {
+    return problems(err)
+  }
+}
+
+/** Decided comments from a JSONL file: the `export` format, or { id, text, decision }. */
+export async function readDecisions (path: string): Promise<DecidedInput[]> {
+  const text = await readFile(path, 'utf8')
+  const out: DecidedInput[] = []
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return
+    let row: Record<string, unknown>
+    try {
+      row = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      throw new Error(`${path}:${i + 1}: not a JSON object`)
+    }
+    out.push(toInput(row, `${path}:${i + 1}`))
+  })
+  return out
+}
+
+export function toInput (row: Record<string, unknown> | DecidedComment, where: string): DecidedInput {
+  const r = row as Record<string, unknown>
+  const d = r.decision
+  const decision = typeof d === 'string' ? d : (d as { decision?: unknown } | undefined)?.decision
+  if (typeof r.id !== 'string' || typeof r.text !== 'string' || (decision !== 'approve' && decision !== 'reject')) {
+    throw new Error(`${where}: each line needs "id", "text" and a decision ("approve" or "reject", or { "decision": … } as written by export)`)
+  }
+  return { id: r.id, text: r.text, decision, ...(typeof r.context === 'object' && r.context !== null ? { context: r.context as DecidedInput['context'] } : {}) }
+}
+
+export async function runBacktest (currentDir: string, proposedDir: string, comments: DecidedInput[]): Promise<{ code: number, report?: BacktestReport, out: string }> {
+  let current
+  let proposed
+  try {
+    current = await loadRules(currentDir)
+  } catch (err) {
+    return problems(err)
+  }
+  try {
+    proposed = await loadRules(proposedDir)
+  } catch (err) {
+    return problems(err)
+  }
+  const report = backtest(comments, current.ruleset, proposed.ruleset)
+  return { code: 0, report, out: formatBacktest(report) }
+}
+
+const pct = (p: number | null): string => p === null ? '—' : `${(p * 100).toFixed(1)}%`
+
+export function formatBacktest (r: BacktestReport): string {
+  const lines = [
+    `${r.comments} decided comments, ${r.rejectedByModerators} rejected by moderators`,
+    `current rules ${r.current.version}: flagged ${r.current.flagged}, of which rejected ${r.current.flaggedAndRejected}`,
+    `proposed rules ${r.proposed.version}: flagged ${r.proposed.flagged}, of which rejected ${r.proposed.flaggedAndRejected}`,
+    '',
+    '| rule | fired (current) | moderators agreed | fired (proposed) | moderators agreed |',
+    '|---|---|---|---|---|'
+  ]
+  const names = [...new Set([...r.current.rules, ...r.proposed.rules].map((f) => f.rule))].sort()
+  for (const name of names) {
+    const a = r.current.rules.find((f) => f.rule === name)
+    const b = r.proposed.rules.find((f) => f.rule === name)
+    lines.push(`| ${name} | ${a?.fired ?? 0} | ${pct(a?.precision ?? null)} | ${b?.fired ?? 0} | ${pct(b?.precision ?? null)} |`)
+  }
+  lines.push('', `${r.changes.length} comments change lane or verdict:`)
+  for (const c of r.changes) {
+    lines.push(`  ${c.id} (moderators: ${c.decision}): ${c.current.status}/${c.current.lane} → ${c.proposed.status}/${c.proposed.lane}` +
+      `  [${c.current.rules.join(', ') || 'no flags'} → ${c.proposed.rules.join(', ') || 'no flags'}]`)
+  }
+  return lines.join('\n')
+}
+
+export async function writeSchemas (outDir: string): Promise<Result> {
+  await mkdir(outDir, { recursive: true })
+  const schemas = { 'policy.schema.json': PolicyFile, 'lists.schema.json': ListsFile, 'patterns.schema.json': PatternsFile, 'tests.schema.json': TestsFile }
+  for (const [name, schema] of Object.entries(schemas)) await writeFile(join(outDir, name), schemaJson(schema))
+  return { code: 0, out: `wrote ${Object.keys(schemas).join(', ')} to ${outDir}` }
+}
+
+export function schemaJson (schema: object): string {
+  return JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...schema }, null, 2) + '\n'
+}

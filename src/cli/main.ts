@@ -1,0 +1,94 @@
+// The rules CLI: argument parsing and dispatch. rules.ts is the program around it.
+import { createWriteStream } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { Redis } from 'ioredis'
+import { loadConfig } from '../config.js'
+import { ReviewQueue } from '../queue/review-queue.js'
+import { check, readDecisions, runBacktest, screenText, test, toInput, writeSchemas, type Result } from './commands.js'
+import type { DecidedInput } from './backtest.js'
+
+const USAGE = `usage: npm run rules -- <command> [options]
+
+  check [dir]                         validate a rules folder and print counts
+  test [dir]                          run the example cases in <dir>/tests.yaml
+  screen [--rules dir] [--people "A B,C D"] "text"
+                                      screen one text and show each flag in it
+  backtest --rules <proposed dir> --against <decisions.jsonl | redis> [--current dir] [--json]
+                                      replay decided comments through the current and the
+                                      proposed rules: per-rule precision, changed verdicts
+  export [--out file.jsonl]           write decided comments from Redis as JSON lines
+  schema [--out dir]                  write the JSON Schemas of the rule files
+
+dir defaults to RULES_DIR (./rules). export and "--against redis" read REDIS_URL and REDIS_PREFIX.`
+
+async function withQueue<T> (f: (queue: ReviewQueue) => Promise<T>): Promise<T> {
+  const config = loadConfig()
+  if (config.redisUrl === undefined) throw new Error('set REDIS_URL to the Redis that holds the decisions (e.g. redis://127.0.0.1:6379)')
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+  try {
+    return await f(new ReviewQueue(redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts }))
+  } finally {
+    redis.disconnect()
+  }
+}
+
+async function fromRedis (): Promise<DecidedInput[]> {
+  return await withQueue(async (queue) => {
+    const out: DecidedInput[] = []
+    for await (const c of queue.exportDecided()) out.push(toInput(c, `comment ${c.id}`))
+    return out
+  })
+}
+
+export async function main (argv: string[]): Promise<Result> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      rules: { type: 'string' },
+      current: { type: 'string' },
+      against: { type: 'string' },
+      people: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  })
+  const [command, ...rest] = positionals
+  const defaultDir = (): string => loadConfig().rulesDir
+  switch (values.help ? 'help' : command) {
+    case 'check': return await check(rest[0] ?? defaultDir())
+    case 'test': return await test(rest[0] ?? defaultDir())
+    case 'screen': {
+      const text = rest.join(' ')
+      if (text.trim() === '') return { code: 2, out: 'screen needs the text to screen, e.g. npm run rules -- screen "You are an idiot"' }
+      const people = values.people?.split(',').map((p) => p.trim()).filter(Boolean)
+      return await screenText(values.rules ?? defaultDir(), text, people)
+    }
+    case 'backtest': {
+      if (values.rules === undefined || values.against === undefined) return { code: 2, out: 'backtest needs --rules <proposed dir> and --against <decisions.jsonl | redis>' }
+      const comments = values.against === 'redis' ? await fromRedis() : await readDecisions(values.against)
+      const r = await runBacktest(values.current ?? defaultDir(), values.rules, comments)
+      return values.json && r.report !== undefined ? { code: r.code, out: JSON.stringify(r.report, null, 2) } : r
+    }
+    case 'export': {
+      let n = 0
+      const out = values.out !== undefined ? createWriteStream(values.out) : process.stdout
+      await withQueue(async (queue) => {
+        for await (const c of queue.exportDecided()) {
+          out.write(JSON.stringify(c) + '\n')
+          n++
+        }
+      })
+      if (values.out !== undefined) {
+        const file = out as ReturnType<typeof createWriteStream>
+        await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => err ? reject(err) : resolve()))
+        return { code: 0, out: `wrote ${n} decided comments to ${values.out}` }
+      }
+      return { code: 0, out: '' }
+    }
+    case 'schema': return await writeSchemas(values.out ?? 'rules/schemas')
+    case 'help': return { code: 0, out: USAGE }
+    default: return { code: 2, out: `${command === undefined ? 'no command' : `unknown command "${command}"`}\n\n${USAGE}` }
+  }
+}

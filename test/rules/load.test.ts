@@ -1,0 +1,73 @@
+import t from 'tap'
+import { writeFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadRules, RulesLoadError, type Problem } from '../../src/rules/load.js'
+import { copyRules, edit, MINI } from './helper.js'
+
+async function problemsOf (dir: string): Promise<Problem[]> {
+  try {
+    await loadRules(dir)
+  } catch (err) {
+    if (err instanceof RulesLoadError) return err.problems
+    throw err
+  }
+  throw new Error('expected the folder to be refused')
+}
+
+t.test('a valid folder loads, with a content-hash version', async (t) => {
+  const a = await loadRules(MINI)
+  const b = await loadRules(MINI)
+  t.match(a.ruleset.version, /^[0-9a-f]{12}$/)
+  t.equal(a.ruleset.version, b.ruleset.version, 'same files, same version')
+  t.same(a.reasons, ['insult', 'libel', 'other'])
+  t.same(a.files, ['allowlist.txt', 'lists.yaml', 'lists/allegations.txt', 'lists/breakers.txt', 'lists/group.txt', 'lists/insults.txt', 'lists/person.txt', 'lists/you.txt', 'patterns.yaml', 'policy.yaml'])
+  const dir = await copyRules(t)
+  edit(dir, 'lists/insults.txt', (s) => s + 'dunce\n')
+  t.not((await loadRules(dir)).ruleset.version, a.ruleset.version, 'any change, new version')
+  edit(dir, 'tests.yaml', (s) => s + '  - text: x\n    expect: []\n')
+  t.equal((await loadRules(dir)).ruleset.version, (await loadRules(dir)).ruleset.version, 'tests do not change the version')
+})
+
+t.test('every problem names the file and the line', async (t) => {
+  const cases: Array<[string, string, (s: string) => string, RegExp]> = [
+    ['YAML syntax', 'policy.yaml', (s) => s.replace('defaultLane: high', 'defaultLane: [high'), /^policy\.yaml:\d+: /],
+    ['unknown lane', 'policy.yaml', (s) => s.replace('insult: { action: review, lane: high }', 'insult: { action: review, lane: soon }'), /^policy\.yaml:6: categories\.insult\.lane/],
+    ['unknown category', 'policy.yaml', (s) => s.replace('libel:', 'slander:'), /^policy\.yaml:\d+: categories: unknown key "slander"/],
+    ['missing key', 'policy.yaml', (s) => s.replace('defaultLane: high\n', ''), /^policy\.yaml:\d+: the file: missing "defaultLane"/],
+    ['bad severity in lists.yaml', 'lists.yaml', (s) => s.replace('severity: medium', 'severity: extreme'), /^lists\.yaml:5: lists\.0\.severity/],
+    ['unknown mode', 'lists.yaml', (s) => s.replace('mode: aimed', 'mode: sometimes'), /^lists\.yaml:\d+: lists\.1\.mode/],
+    ['bad entry severity', 'lists/insults.txt', (s) => s + 'dolt | severe\n', /^lists\/insults\.txt:4: "severe" is not a severity/],
+    ['short wildcard', 'lists/insults.txt', (s) => s + 'ass*\n', /^lists\/insults\.txt:4: "ass\*": a word with \* needs at least four letters/],
+    ['entry without letters', 'lists/insults.txt', (s) => s + '1234\n', /^lists\/insults\.txt:4: "1234" has no letters/],
+    ['missing list file', 'lists.yaml', (s) => s.replace('lists/insults.txt', 'lists/nowhere.txt'), /^lists\/nowhere\.txt: file not found/],
+    ['file outside the folder', 'lists.yaml', (s) => s.replace('lists/insults.txt', '../../etc/passwd'), /must be a path inside the rules folder/],
+    ['duplicate list id', 'lists.yaml', (s) => s.replace('id: allegations', 'id: insults'), /^lists\.yaml:\d+: list id "insults" is used twice/],
+    ['file and source', 'lists.yaml', (s) => s.replace('    file: lists/insults.txt\n', '    file: lists/insults.txt\n    source: bad-words\n'), /needs exactly one of "file" or "source"/],
+    ['pattern with an unknown list', 'patterns.yaml', () => 'patterns:\n  - id: p1\n    category: insult\n    severity: low\n    match: "you {nolist}"\nspam: { minLinks: 0, charRun: 0, wordRun: 0 }\n', /^patterns\.yaml:2: pattern "p1": "\{nolist\}": no list with id "nolist"/],
+    ['backtracking regex feature', 'patterns.yaml', () => 'patterns:\n  - id: p2\n    category: spam\n    severity: low\n    regex: "(a)\\\\1"\nspam: { minLinks: 0, charRun: 0, wordRun: 0 }\n', /^patterns\.yaml:2: pattern "p2": not a valid RE2 regular expression/]
+  ]
+  for (const [name, file, change, message] of cases) {
+    const dir = await copyRules(t)
+    edit(dir, file, change)
+    const problems = await problemsOf(dir)
+    t.ok(problems.length >= 1, `${name}: refused`)
+    t.match(problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`).join('\n'), message, name)
+  }
+})
+
+t.test('several problems are reported at once', async (t) => {
+  const dir = await copyRules(t)
+  edit(dir, 'lists/insults.txt', (s) => s + 'x* \nfoo | nope\n')
+  rmSync(join(dir, 'allowlist.txt'))
+  writeFileSync(join(dir, 'patterns.yaml'), 'patterns: 3\n')
+  const problems = await problemsOf(dir)
+  const files = problems.map((p) => p.file).sort()
+  t.same(files, ['allowlist.txt', 'lists/insults.txt', 'lists/insults.txt', 'patterns.yaml', 'patterns.yaml'])
+})
+
+t.test('a broken tests.yaml is reported with its line', async (t) => {
+  const { loadRuleTests } = await import('../../src/rules/load.js')
+  const dir = await copyRules(t)
+  edit(dir, 'tests.yaml', (s) => s.replace('expect: [insult]', 'expect: [rudeness]'))
+  await t.rejects(loadRuleTests(dir), { message: /tests\.yaml:3: tests\.0\.expect\.0/ })
+})
