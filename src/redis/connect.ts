@@ -18,7 +18,10 @@ export function connectRedis (url: string, options: ConnectOptions): Redis {
     connectTimeout: Math.max(1000, options.timeoutMs),
     retryStrategy: (times) => Math.min(50 * times, 1000),
     // Keys are built by QueueKeys; no implicit prefix that a script could not see.
-    keyPrefix: ''
+    keyPrefix: '',
+    // Commands issued in the same tick (many requests in flight) go out in one write:
+    // one syscall instead of one per command, the largest cost under load.
+    enableAutoPipelining: true
   })
   // Without a listener ioredis logs every reconnect failure to stderr; route it to our log.
   redis.on('error', (err) => options.onError?.(err))

@@ -158,6 +158,20 @@ function badWords (): string[] {
 }
 
 export async function loadRules (dir: string): Promise<LoadedRules> {
+  const { source, reasons, files } = await loadRuleSource(dir)
+  try {
+    return { ruleset: compileRuleset(source), reasons, files }
+  } catch (err) {
+    if (err instanceof RuleError) {
+      const [file = 'patterns.yaml', line] = (err.origin ?? '').split(':')
+      throw new RulesLoadError([{ file, line: line === undefined ? undefined : Number(line), message: err.message.replace(`${err.origin}: `, '') }])
+    }
+    throw err
+  }
+}
+
+/** The folder read and validated, not yet compiled (benchmarks extend it before compiling). */
+export async function loadRuleSource (dir: string): Promise<{ source: RuleSource, reasons: string[], files: string[] }> {
   const r = new Reader(dir)
   const [policy, lists, patterns] = await Promise.all([
     r.yaml<PolicyFile>('policy.yaml', validators.policy, () => validators.policy.errors),
@@ -211,15 +225,7 @@ export async function loadRules (dir: string): Promise<LoadedRules> {
       ...(policy.data.language.minWords !== undefined ? { minWords: policy.data.language.minWords } : {})
     }
   }
-  try {
-    return { ruleset: compileRuleset(source), reasons: policy.data.reasons, files: [...r.contents.keys()].sort() }
-  } catch (err) {
-    if (err instanceof RuleError) {
-      const [file = 'patterns.yaml', line] = (err.origin ?? '').split(':')
-      throw new RulesLoadError([{ file, line: line === undefined ? undefined : Number(line), message: err.message.replace(`${err.origin}: `, '') }])
-    }
-    throw err
-  }
+  return { source, reasons: policy.data.reasons, files: [...r.contents.keys()].sort() }
 }
 
 /** A content hash of every file read, in a stable order: equal rules, equal version. */

@@ -34,6 +34,13 @@ export const LEET_ALTERNATIVE: Record<string, string> = { '1': 'l', '|': 'i', '!
 /** Characters that hide a letter: "f*ck", "f#ck", "sh%t". */
 export const MASKS = new Set(['*', '#', '%', '?'])
 
+const NON_ASCII = /[^\p{ASCII}]/u
+
+/** Plain ASCII text takes the fast paths of the tokenizer and the language gate. */
+export function isAscii (text: string): boolean {
+  return !NON_ASCII.test(text)
+}
+
 const cache = new Map<number, string>()
 
 /**

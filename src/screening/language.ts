@@ -13,6 +13,7 @@ import { francAll } from 'franc'
 import { eld } from 'eld/medium'
 import { ENGLISH_WORDS } from './english-words.js'
 import { FOREIGN_WORDS } from './foreign-words.js'
+import { isAscii } from './fold.js'
 
 export interface LanguageResult {
   /** ISO 639-3 code of the most likely language, "und" when undetermined. */
@@ -57,6 +58,13 @@ function round (n: number): number { return Math.round(n * 1000) / 1000 }
 function scriptShares (text: string): { latin: number, other: number } {
   let latin = 0
   let other = 0
+  if (isAscii(text)) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i) | 32
+      if (c >= 97 && c <= 122) latin++
+    }
+    return { latin, other }
+  }
   for (const ch of text) {
     const cp = ch.codePointAt(0) as number
     if (cp < 128) {
@@ -82,7 +90,7 @@ export function detectLanguage (text: string, options: LanguageOptions = DEFAULT
   }
 
   const words = text.toLowerCase().match(WORD) ?? []
-  const latinWords = words.filter((w) => LATIN.test(w))
+  const latinWords = other === 0 ? words : words.filter((w) => LATIN.test(w))
   if (latinWords.length < options.minWords) return UNDETERMINED
   let english = 0
   for (const w of latinWords) if (ENGLISH_WORDS.has(w.replace('’', "'"))) english++

@@ -53,6 +53,8 @@ export class Lexicon {
   private readonly suffixes = new Map<string, LexiconEntry[]>()
   private readonly infixes = new Map<string, LexiconEntry[]>()
   private readonly infixLengths = new Set<number>()
+  private readonly prefixLengths = new Set<number>()
+  private readonly suffixLengths = new Set<number>()
   /** Masked-word candidates by length: only serious words are worth a wildcard scan. */
   private readonly maskable = new Map<number, Array<{ form: string, entry: LexiconEntry }>>()
   private readonly allow: Set<string>
@@ -101,7 +103,8 @@ export class Lexicon {
       if (list.mode === 'patterns') return
       const map = kind === 'prefix' ? this.prefixes : kind === 'suffix' ? this.suffixes : this.infixes
       push(map, form, entry)
-      if (kind === 'infix') this.infixLengths.add(form.length)
+      const lengths = kind === 'prefix' ? this.prefixLengths : kind === 'suffix' ? this.suffixLengths : this.infixLengths
+      lengths.add(form.length)
       return
     }
     // Plurals come free: "idiot" also matches "idiots", "bitch" matches "bitches".
@@ -171,9 +174,14 @@ export class Lexicon {
 
   private matchAffixes (form: string): LexiconEntry[] | undefined {
     if (form.length < MIN_AFFIX) return undefined
-    for (let k = MIN_AFFIX; k <= form.length; k++) {
+    // Only the lengths that some entry has: a handful of lookups per word.
+    for (const k of this.prefixLengths) {
+      if (k > form.length) continue
       const p = this.prefixes.get(form.slice(0, k))
       if (p !== undefined) return p
+    }
+    for (const k of this.suffixLengths) {
+      if (k > form.length) continue
       const s = this.suffixes.get(form.slice(form.length - k))
       if (s !== undefined) return s
     }

@@ -4,7 +4,7 @@
 // keeps whatever rule set it had.
 import { RE2JS } from 're2js'
 import { Lexicon, normalizeEntry, type ListDefinition } from './lexicon.js'
-import { compileTokenPattern, PatternError, type TokenPattern } from './token-pattern.js'
+import { compileTokenPattern, PatternError, PatternIndex, type TokenPattern } from './token-pattern.js'
 import type { TargetConfig } from './targets.js'
 import type { SpamConfig } from './spam.js'
 import type { Policy } from './policy.js'
@@ -43,15 +43,17 @@ export interface RuleSource {
   language?: Partial<LanguageOptions>
 }
 
-export type CompiledPattern =
-  | { id: string, category: Category, severity: Severity, kind: 'tokens', pattern: TokenPattern }
-  | { id: string, category: Category, severity: Severity, kind: 'regex', regex: RE2JS, on: 'words' | 'text' }
+export interface TokenRule { id: string, category: Category, severity: Severity, kind: 'tokens', pattern: TokenPattern }
+export interface RegexRule { id: string, category: Category, severity: Severity, kind: 'regex', regex: RE2JS, on: 'words' | 'text' }
+export type CompiledPattern = TokenRule | RegexRule
 
 export interface Ruleset {
   version: string
   lexicon: Lexicon
   targets: TargetConfig
-  patterns: CompiledPattern[]
+  /** Token patterns, indexed by the words they can start with. */
+  tokenPatterns: PatternIndex<TokenRule>
+  regexPatterns: RegexRule[]
   spam: SpamConfig
   policy: Policy
   language: LanguageOptions
@@ -113,7 +115,8 @@ export function compileRuleset (source: RuleSource): Ruleset {
       group: wordSet(t.group),
       breakers: wordSet(t.breakers)
     },
-    patterns,
+    tokenPatterns: new PatternIndex(patterns.filter((p): p is TokenRule => p.kind === 'tokens')),
+    regexPatterns: patterns.filter((p): p is RegexRule => p.kind === 'regex'),
     spam: source.spam,
     policy: source.policy,
     language: { ...DEFAULT_LANGUAGE_OPTIONS, ...source.language },

@@ -7,7 +7,6 @@
 import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
 import { classifyTargets, findTarget } from './targets.js'
-import { matchTokenPattern } from './token-pattern.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
 import { decide } from './policy.js'
@@ -54,15 +53,13 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>)
 
 function patternPhase (ctx: Context): Flag[] {
   const flags: Flag[] = []
+  for (const m of ctx.rules.tokenPatterns.matchAll(ctx.tokens, ctx.kinds)) {
+    const p = m.pattern
+    flags.push(flagOf(ctx, { category: p.category, rule: `pattern:${p.id}`, severity: p.severity, start: ctx.tokens[m.first]!.start, end: ctx.tokens[m.last]!.end }))
+  }
   let words: { text: string, offsets: number[] } | undefined
-  for (const p of ctx.rules.patterns) {
+  for (const p of ctx.rules.regexPatterns) {
     const base = { category: p.category, rule: `pattern:${p.id}`, severity: p.severity }
-    if (p.kind === 'tokens') {
-      for (const m of matchTokenPattern(p.pattern, ctx.tokens, ctx.kinds)) {
-        flags.push(flagOf(ctx, { ...base, start: ctx.tokens[m.first]!.start, end: ctx.tokens[m.last]!.end }))
-      }
-      continue
-    }
     if (p.on === 'text') {
       const m = p.regex.matcher(ctx.text)
       while (m.find()) if (m.end() > m.start()) flags.push(flagOf(ctx, { ...base, start: m.start(), end: m.end() }))

@@ -93,39 +93,111 @@ function wordMatches (t: Token, words: Set<string>): boolean {
 
 export interface PatternMatch { first: number, last: number }
 
-/** All non-overlapping matches, leftmost first. Cost: tokens × at most MAX_PATHS steps. */
-export function matchTokenPattern (pattern: TokenPattern, tokens: Token[], kinds: Array<TargetKind | undefined>): PatternMatch[] {
-  const out: PatternMatch[] = []
+/** The last token index of a match starting at token i, or -1. At most MAX_PATHS steps. */
+export function matchAt (pattern: TokenPattern, tokens: Token[], kinds: Array<TargetKind | undefined>, i: number): number {
   const { elements } = pattern
-  const step = (e: number, i: number, sentence: number): number => {
-    if (e === elements.length) return i - 1
+  const sentence = tokens[i]!.sentence
+  const step = (e: number, at: number): number => {
+    if (e === elements.length) return at - 1
     const el = elements[e]!
     if (el.kind === 'gap') {
       for (let skip = el.min; skip <= el.max; skip++) {
-        const at = i + skip
-        if (at > tokens.length) break
-        if (skip > 0 && tokens[at - 1]!.sentence !== sentence) break
-        const end = step(e + 1, at, sentence)
+        const next = at + skip
+        if (next > tokens.length) break
+        if (skip > 0 && tokens[next - 1]!.sentence !== sentence) break
+        const end = step(e + 1, next)
         if (end >= 0) return end
       }
       return -1
     }
-    const t = tokens[i]
+    const t = tokens[at]
     const hit = t !== undefined && t.sentence === sentence && (el.kind === 'words'
       ? wordMatches(t, el.words)
-      : kinds[i] !== undefined && (el.which === 'any' || kinds[i] === el.which))
+      : kinds[at] !== undefined && (el.which === 'any' || kinds[at] === el.which))
     if (hit) {
-      const end = step(e + 1, i + 1, sentence)
+      const end = step(e + 1, at + 1)
       if (end >= 0) return end
     }
-    return el.optional ? step(e + 1, i, sentence) : -1
+    return el.optional ? step(e + 1, at) : -1
   }
+  return step(0, i)
+}
+
+/** All non-overlapping matches, leftmost first. Cost: tokens × at most MAX_PATHS steps. */
+export function matchTokenPattern (pattern: TokenPattern, tokens: Token[], kinds: Array<TargetKind | undefined>): PatternMatch[] {
+  const out: PatternMatch[] = []
   for (let i = 0; i < tokens.length; i++) {
-    const end = step(0, i, tokens[i]!.sentence)
+    const end = matchAt(pattern, tokens, kinds, i)
     if (end >= i) {
       out.push({ first: i, last: end })
       i = end
     }
   }
   return out
+}
+
+/**
+ * Which patterns can start at a token, looked up by the token's words: a comment is then
+ * tried only against the patterns whose first word it contains, not against every one.
+ */
+export class PatternIndex<P extends { pattern: TokenPattern }> {
+  private readonly byWord = new Map<string, number[]>()
+  private readonly byTarget: Record<TargetKind | 'any', number[]> = { you: [], person: [], group: [], any: [] }
+
+  constructor (readonly patterns: P[]) {
+    patterns.forEach((p, n) => {
+      const first = p.pattern.elements[0]!
+      if (first.kind === 'words') {
+        for (const w of first.words) {
+          const list = this.byWord.get(w)
+          if (list === undefined) this.byWord.set(w, [n])
+          else list.push(n)
+        }
+      } else if (first.kind === 'target') {
+        this.byTarget[first.which].push(n)
+      }
+    })
+  }
+
+  /** Non-overlapping matches of every pattern, as [pattern, first, last]. */
+  matchAll (tokens: Token[], kinds: Array<TargetKind | undefined>): Array<{ pattern: P, first: number, last: number }> {
+    const out: Array<{ pattern: P, first: number, last: number }> = []
+    const count = this.patterns.length
+    if (count === 0) return out
+    // Per pattern: the first token it may start at (after its previous match), and the
+    // token it was last tried at, so a pattern reached through two words is tried once.
+    const nextStart = new Int32Array(count)
+    const triedAt = new Int32Array(count).fill(-1)
+    const candidates: number[] = []
+    const consider = (list: number[] | undefined, i: number): void => {
+      if (list === undefined) return
+      for (const n of list) {
+        if (triedAt[n] === i || i < nextStart[n]!) continue
+        triedAt[n] = i
+        candidates.push(n)
+      }
+    }
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!
+      candidates.length = 0
+      consider(this.byWord.get(t.norm), i)
+      for (const v of t.variants) consider(this.byWord.get(v), i)
+      const kind = kinds[i]
+      if (kind !== undefined) {
+        consider(this.byTarget[kind], i)
+        consider(this.byTarget.any, i)
+      }
+      if (candidates.length === 0) continue
+      if (candidates.length > 1) candidates.sort((a, b) => a - b)
+      for (const n of candidates) {
+        const p = this.patterns[n]!
+        const end = matchAt(p.pattern, tokens, kinds, i)
+        if (end >= i) {
+          out.push({ pattern: p, first: i, last: end })
+          nextStart[n] = end + 1
+        }
+      }
+    }
+    return out
+  }
 }

@@ -1,0 +1,110 @@
+// `npm run bench [-- --quick] [--json FILE] [--corpus DIR]`: speed measured side by side.
+// Every figure that matters is a ratio against a baseline measured in the same run, on the
+// same machine, because absolute figures drift on shared machines. Never fails on speed.
+import { writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadRules, loadRuleSource } from '../src/rules/load.js'
+import { startEmbeddedRedis } from '../src/redis/embedded.js'
+import { loadTexts } from './corpus.js'
+import { benchScreening } from './screening.js'
+import { benchHttp } from './http.js'
+import { benchQueue } from './queue.js'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    corpus: { type: 'string', default: '../shared/corpus' },
+    rules: { type: 'string', default: 'rules' }
+  }
+})
+const quick = values.quick
+const started = Date.now()
+const fmt = (n: number, d = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
+const out: string[] = []
+const print = (s = ''): void => { out.push(s); console.log(s) }
+
+const texts = loadTexts(values.corpus)
+const { ruleset } = await loadRules(values.rules)
+// The uncompiled rules, to build the same rules plus a 20,000-entry list.
+const { source } = await loadRuleSource(values.rules)
+
+print(`# Moderato benchmarks${quick ? ' (quick)' : ''}`)
+print()
+print(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}; rules ${ruleset.version}`)
+print()
+
+print('## 1. Screening, per comment (µs)')
+print()
+const s = benchScreening(texts, ruleset, source, quick)
+print('| contender | 250 chars median | 250 chars p99 | 10,000 chars median | 10,000 chars p99 |')
+print('|---|---|---|---|---|')
+for (const r of s.rows) print(`| ${r.name} | ${fmt(r.short.median)} | ${fmt(r.short.p99)} | ${r.long !== undefined ? fmt(r.long.median) : '—'} | ${r.long !== undefined ? fmt(r.long.p99) : '—'} |`)
+print()
+print(`- screen() is **${fmt(s.speedupVsIsProfane)}×** faster than bad-words isProfane alone (target ≥ 10×), ${fmt(s.speedupVsNaive)}× faster than franc + isProfane`)
+print(`- a 20,000-entry lexicon costs **${fmt(s.lexicon20kVsDefault, 2)}×** the default one (target ≤ 1.5×)`)
+print(`- 100 KB of one repeated character costs ${fmt(s.linear100k)}× 10 KB of it (linear: about 10×)`)
+print()
+
+const dir = await mkdtemp(join(tmpdir(), 'moderato-bench-'))
+// appendfsync always, as the service runs by default: the HTTP figures include the fsync.
+const redis = await startEmbeddedRedis({ dir: join(dir, 'http'), appendfsync: 'always' })
+// The queue figures measure scaling, not the disk: everysec keeps filling 1M comments quick.
+const queueRedis = await startEmbeddedRedis({ dir: join(dir, 'queue'), appendfsync: 'everysec' })
+let results: Record<string, number> = {}
+try {
+  const seconds = quick ? 3 : 10
+  print(`## 2. HTTP, 32 connections, ${seconds} s each (autocannon)`)
+  print()
+  const h = await benchHttp(texts, redis.url, seconds)
+  print('| server | requests/s | p50 ms | p99 ms | non-2xx | errors |')
+  print('|---|---|---|---|---|---|')
+  for (const r of h.rows) print(`| ${r.name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`)
+  print()
+  print(`- intake throughput is **${fmt(h.intakeVsBare, 2)}×** the bare route (target ≥ 0.4); /v1/screen ${fmt(h.screenVsBare, 2)}×`)
+  print()
+
+  const small = 1000
+  const large = quick ? 50000 : 1000000
+  print(`## 3. Review queue: claim + decide at ${fmt(small, 0)} and ${fmt(large, 0)} pending`)
+  print()
+  const q = await benchQueue(texts, ruleset, queueRedis.url, small, large, quick ? 300 : 1000)
+  print('| pending | median µs | p99 µs |')
+  print('|---|---|---|')
+  print(`| ${fmt(q.small, 0)} | ${fmt(q.atSmall.median)} | ${fmt(q.atSmall.p99)} |`)
+  print(`| ${fmt(q.large, 0)} | ${fmt(q.atLarge.median)} | ${fmt(q.atLarge.p99)} |`)
+  print()
+  print(`- claim + decide at ${fmt(q.large, 0)} costs **${fmt(q.ratio, 2)}×** the cost at ${fmt(q.small, 0)} (target ≤ 1.5×)`)
+  print(`- Redis memory per queued comment: ${fmt(q.bytesPerComment, 0)} bytes for ${fmt(q.averageTextBytes, 0)} bytes of text, i.e. text + ${fmt(q.bytesOverText, 0)} bytes (record, screening, history, lane entry)`)
+  print(`- filled at ${fmt(q.fillPerSecond, 0)} comments/s through the enqueue script (pipelined)`)
+
+  results = {
+    screen_speedup_vs_isProfane: s.speedupVsIsProfane,
+    screen_speedup_vs_naive: s.speedupVsNaive,
+    screen_250_median_us: s.rows[0]!.short.median,
+    screen_250_p99_us: s.rows[0]!.short.p99,
+    lexicon_20k_vs_default: s.lexicon20kVsDefault,
+    screen_100k_vs_10k: s.linear100k,
+    intake_vs_bare_fastify: h.intakeVsBare,
+    screen_vs_bare_fastify: h.screenVsBare,
+    intake_rps: h.rows[1]!.rps,
+    intake_p99_ms: h.rows[1]!.p99,
+    claim_1m_vs_1k: q.ratio,
+    claim_pending_large: q.large,
+    queue_bytes_per_comment: q.bytesPerComment,
+    queue_bytes_over_text: q.bytesOverText,
+    quick: quick ? 1 : 0,
+    seconds: (Date.now() - started) / 1000
+  }
+} finally {
+  await redis.stop()
+  await queueRedis.stop()
+  await rm(dir, { recursive: true, force: true })
+}
+print()
+print(`Finished in ${fmt((Date.now() - started) / 1000, 0)} s.`)
+if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(results, null, 2) + '\n')
