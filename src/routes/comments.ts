@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { screen } from '../screening/screen.js'
+import type { Ruleset } from '../screening/ruleset.js'
+import type { ScreenResult } from '../screening/types.js'
 import { HttpError } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
 import type { Decision as StoredDecision } from '../queue/review-queue.js'
@@ -50,6 +52,10 @@ export function decisionView (d: StoredDecision, withNote: boolean): Static<type
   }
 }
 
+function screenBody (body: { text: string, context?: Static<typeof Context> }, ruleset: Ruleset): ScreenResult {
+  return screen({ text: body.text, ...(body.context !== undefined ? { context: body.context } : {}) }, ruleset)
+}
+
 export default async function commentRoutes (app: FastifyInstance): Promise<void> {
   const { queue, rules, config } = app
 
@@ -82,7 +88,7 @@ export default async function commentRoutes (app: FastifyInstance): Promise<void
     const id = body.id ?? headerKey ?? randomUUID()
     // One rule set for the whole request, however many reloads happen meanwhile.
     const { ruleset } = rules.current
-    const { screening, verdict } = screen({ text: body.text, ...(body.context !== undefined ? { context: body.context } : {}) }, ruleset)
+    const { screening, verdict } = screenBody(body, ruleset)
     const result = await queue.enqueue({
       id,
       articleId: body.articleId,
@@ -137,7 +143,7 @@ export default async function commentRoutes (app: FastifyInstance): Promise<void
   }, async (request) => {
     const body = request.body as Static<typeof ScreenBody>
     checkText(request, body.text)
-    const { screening, verdict } = screen({ text: body.text, ...(body.context !== undefined ? { context: body.context } : {}) }, rules.current.ruleset)
+    const { screening, verdict } = screenBody(body, rules.current.ruleset)
     return { status: verdict.status, ...(verdict.reason !== undefined ? { reason: verdict.reason } : {}), lane: verdict.lane, screening }
   })
 }
