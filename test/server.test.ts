@@ -36,13 +36,15 @@ t.test('SIGTERM finishes in-flight requests before exiting', async (t) => {
   const admin = new Redis(redis.url)
   t.teardown(() => admin.disconnect())
   // Hold every write in Redis for a while, so the requests are in flight at SIGTERM.
-  await admin.call('CLIENT', 'PAUSE', '1500', 'WRITE')
+  await admin.call('CLIENT', 'PAUSE', '3000', 'WRITE')
   const requests = Array.from({ length: 10 }, (_, i) => fetch(`${base}/v1/comments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${KEYS.site}`, 'content-type': 'application/json' },
     body: JSON.stringify(comment({ id: `drain-${i}` }))
   }))
-  await sleep(400)
+  // Wait until all ten are in flight (Redis shows them blocked), then ask the process to stop.
+  for (let i = 0; i < 100 && Number(/blocked_clients:(\d+)/.exec(await admin.info('clients'))?.[1] ?? 0) < 1; i++) await sleep(20)
+  await sleep(300)
   p.child.kill('SIGTERM')
   const responses = await Promise.all(requests)
   t.same(responses.map((r) => r.status), Array(10).fill(202), 'every in-flight request completed')
