@@ -24,9 +24,8 @@ export class RulesStore {
   private lastError: RulesStatus['lastError'] = null
   private watcher: FSWatcher | undefined
   private timer: NodeJS.Timeout | undefined
-  /** Reloads run one at a time; a change during a reload triggers one more. */
-  private running: Promise<boolean> | undefined
-  private again = false
+  /** The last reload queued: reloads never overlap. */
+  private queue: Promise<unknown> = Promise.resolve()
 
   private constructor (readonly dir: string, loaded: LoadedRules, private readonly log?: Logger) {
     this.loaded = loaded
@@ -50,22 +49,15 @@ export class RulesStore {
     }
   }
 
-  /** Load and swap. Resolves true when a new set (or the same version again) is in place. */
+  /**
+   * Load and swap. Resolves true when the folder loaded (a new version or the same one).
+   * Reloads run one after another, and each reads the files as they are when it starts,
+   * so a caller's answer always reflects the files at or after its call.
+   */
   async reload (): Promise<boolean> {
-    if (this.running !== undefined) {
-      this.again = true
-      return await this.running
-    }
-    this.running = this.doReload()
-    try {
-      return await this.running
-    } finally {
-      this.running = undefined
-      if (this.again) {
-        this.again = false
-        void this.reload()
-      }
-    }
+    const next = this.queue.then(async () => await this.doReload())
+    this.queue = next
+    return await next
   }
 
   private async doReload (): Promise<boolean> {
