@@ -17,7 +17,6 @@ import type { Flag, ScreenInput, ScreenResult, TargetKind } from './types.js'
 interface Context {
   text: string
   tokens: Token[]
-  joined: Token[]
   kinds: Array<TargetKind | undefined>
   rules: Ruleset
 }
@@ -108,7 +107,7 @@ export function screen (input: ScreenInput, rules: Ruleset): ScreenResult {
   const listed = new Set<number>()
   for (const h of hits) for (let i = h.first; i >= 0 && i <= h.last; i++) listed.add(i)
   const kinds = classifyTargets(tokens, peopleWords(input.context?.people), rules.targets, (i) => listed.has(i))
-  const ctx: Context = { text, tokens, joined, kinds, rules }
+  const ctx: Context = { text, tokens, kinds, rules }
 
   const raw: Flag[] = []
   if (language.english === false) {
