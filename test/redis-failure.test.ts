@@ -1,5 +1,6 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Redis } from 'ioredis'
 import { startEmbeddedRedis } from '../src/redis/embedded.js'
 import { startRedis, buildTestApp, auth, KEYS, comment, tempDir } from './helper.js'
 
@@ -81,4 +82,22 @@ t.test('SIGKILL and restart on the AOF: every comment that got a 202 is still th
     if (res.statusCode !== 200) missing.push(id)
   }
   t.same(missing, [], 'no accepted comment was lost')
+})
+
+t.test('Redis slow: 503 within REDIS_TIMEOUT_MS, and a retry with the same id is safe', async (t) => {
+  const server = await startRedis(t)
+  const { app } = await buildTestApp(t, server.url, { REDIS_TIMEOUT_MS: '200' })
+  const admin = new Redis(server.url)
+  t.teardown(() => admin.disconnect())
+  // Every write waits 1 s in Redis: longer than the 200 ms the service allows.
+  await admin.call('CLIENT', 'PAUSE', '1000', 'WRITE')
+  const slow = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'slow-1' }) })
+  t.equal(slow.statusCode, 503)
+  t.equal(slow.json().code, 'STORE_UNAVAILABLE')
+  t.equal(slow.headers['retry-after'], '1')
+  await sleep(1100)
+  // The write went through once Redis caught up; the client's retry gets the stored result.
+  const retry = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'slow-1' }) })
+  t.equal(retry.statusCode, 202)
+  t.equal((await app.inject({ url: '/v1/comments/slow-1', headers: site })).json().status, 'pending')
 })
