@@ -33,18 +33,16 @@ export interface LanguageOptions {
 
 export const DEFAULT_LANGUAGE_OPTIONS: LanguageOptions = { minLetters: 12, minWords: 3 }
 
-// Languages franc may answer with. The full list (187) includes rare languages whose
-// small models match informal English better than the English model does.
-const CANDIDATES = [
-  'eng', 'sco', 'deu', 'nld', 'fra', 'spa', 'por', 'ita', 'ron', 'cat', 'glg', 'afr', 'dan', 'nob',
+// Languages franc may name for Latin-script text already judged not English. The full
+// list (187) includes rare languages that would be named for text of a common one.
+const OTHER_CANDIDATES = [
+  'deu', 'nld', 'fra', 'spa', 'por', 'ita', 'ron', 'cat', 'glg', 'afr', 'dan', 'nob',
   'nno', 'swe', 'isl', 'fin', 'est', 'lvs', 'lit', 'pol', 'ces', 'slk', 'slv', 'hrv', 'bos', 'srp',
   'hun', 'tur', 'azj', 'uzn', 'ind', 'zlm', 'tgl', 'ceb', 'vie', 'swh', 'som', 'yor', 'ibo', 'hau',
   'zul', 'xho', 'sot', 'tsn', 'tso', 'sna', 'lug', 'kin', 'mlg', 'eus', 'cym', 'gle', 'epo', 'lat',
   'als', 'mri', 'nya', 'ilo', 'jav', 'sun', 'qug', 'ayr', 'quy', 'hat', 'fuf', 'wol', 'tuk', 'kng',
   'lin', 'bem', 'run', 'nso', 'ven', 'ssw', 'ckb', 'kmr'
 ]
-
-const OTHER_CANDIDATES = CANDIDATES.filter((code) => code !== 'eng' && code !== 'sco')
 
 const WORD = /\p{L}+(?:['’]\p{L}+)*/gu
 const LATIN = /\p{Script=Latin}/u
