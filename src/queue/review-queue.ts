@@ -81,6 +81,12 @@ export class QueueError extends Error {
   }
 }
 
+/** A stored record as moderators and exports see it: without the site key that sent it. */
+function moderatorView (json: string): Omit<CommentRecord, 'submittedBy'> {
+  const { submittedBy: _site, ...visible } = JSON.parse(json) as CommentRecord
+  return visible
+}
+
 const LUA_DIR = new URL('./lua/', import.meta.url)
 const common = readFileSync(new URL('common.lua', LUA_DIR), 'utf8')
 const script = (name: string): string => `${common}\n${readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8')}`
@@ -153,9 +159,7 @@ export class ReviewQueue {
     const reply = await this.r.mqClaim(keys.length, ...keys, k.base, holder, options.leaseMs, options.max, this.options.maxAttempts)
     const items: ClaimedItem[] = []
     for (let i = 0; i + 4 < reply.length; i += 5) {
-      const record = JSON.parse(String(reply[i + 1])) as CommentRecord
-      const { submittedBy: _ignored, ...visible } = record
-      items.push({ ...visible, screening: JSON.parse(String(reply[i + 2])) as Screening, attempts: Number(reply[i + 3]), leaseExpiresAt: Number(reply[i + 4]) })
+      items.push({ ...moderatorView(String(reply[i + 1])), screening: JSON.parse(String(reply[i + 2])) as Screening, attempts: Number(reply[i + 3]), leaseExpiresAt: Number(reply[i + 4]) })
     }
     return items
   }
@@ -248,8 +252,7 @@ export class ReviewQueue {
       for (const [i, item] of page.items.entries()) {
         const [record, screening, decision, status] = (rows[i]?.[1] ?? []) as Array<string | null>
         if (record === null || record === undefined || decision === null || decision === undefined) continue
-        const { submittedBy: _site, ...comment } = JSON.parse(record) as CommentRecord
-        yield { ...comment, status: status as Status, decision: JSON.parse(decision) as Decision, screening: JSON.parse(screening ?? 'null') as Screening, feedId: item.cursor }
+        yield { ...moderatorView(record), status: status as Status, decision: JSON.parse(decision) as Decision, screening: JSON.parse(screening ?? 'null') as Screening, feedId: item.cursor }
       }
       after = page.next ?? undefined
     }
