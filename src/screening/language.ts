@@ -45,6 +45,12 @@ const OTHER_CANDIDATES = [
 ]
 
 const WORD = /\p{L}+(?:['’]\p{L}+)*/gu
+// The same words in ASCII text, without Unicode property lookups (most comments are ASCII).
+const ASCII_WORD = /[a-z]+(?:'[a-z]+)*/g
+// The n-gram models read at most this many words: their verdict is settled well before,
+// and their cost grows with the text (eld and franc take ~1 ms on a long comment).
+const MODEL_WORDS = 80
+const MODEL_CHARS = 600
 const LATIN = /\p{Script=Latin}/u
 const LETTER = /\p{L}/u
 
@@ -52,11 +58,18 @@ const UNDETERMINED: LanguageResult = { code: 'und', english: null, confidence: 0
 
 function round (n: number): number { return Math.round(n * 1000) / 1000 }
 
+/** The start of a long text, enough for an n-gram model (never a lone surrogate at the cut). */
+export function modelSample (text: string): string {
+  if (text.length <= MODEL_CHARS) return text
+  const end = /[\uD800-\uDBFF]/.test(text[MODEL_CHARS - 1]!) ? MODEL_CHARS - 1 : MODEL_CHARS
+  return text.slice(0, end)
+}
+
 /** Letters of the text counted by script: Latin against everything else. */
-function scriptShares (text: string): { latin: number, other: number } {
+function scriptShares (text: string, ascii: boolean): { latin: number, other: number } {
   let latin = 0
   let other = 0
-  if (isAscii(text)) {
+  if (ascii) {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i) | 32
       if (c >= 97 && c <= 122) latin++
@@ -76,22 +89,27 @@ function scriptShares (text: string): { latin: number, other: number } {
 }
 
 export function detectLanguage (text: string, options: LanguageOptions = DEFAULT_LANGUAGE_OPTIONS): LanguageResult {
-  const { latin, other } = scriptShares(text)
+  const ascii = isAscii(text)
+  const { latin, other } = scriptShares(text, ascii)
   const letters = latin + other
   // Another script decides with fewer letters: two Cyrillic words are clearly not English.
   if (other > latin ? other < 6 : letters < options.minLetters) return UNDETERMINED
   if (other > latin) {
     // Decided by script; franc names the language (it knows the script's languages).
-    const [best] = francAll(text, { minLength: 1 })
+    const [best] = francAll(modelSample(text), { minLength: 1 })
     const code = best !== undefined && best[0] !== 'und' ? best[0] : 'und'
     return { code, english: false, confidence: round(other / letters) }
   }
 
-  const words = text.toLowerCase().match(WORD) ?? []
+  const words = text.toLowerCase().match(ascii ? ASCII_WORD : WORD) ?? []
   const latinWords = other === 0 ? words : words.filter((w) => LATIN.test(w))
   if (latinWords.length < options.minWords) return UNDETERMINED
   let english = 0
-  for (const w of latinWords) if (ENGLISH_WORDS.has(w.replace('’', "'"))) english++
+  if (ascii) {
+    for (const w of latinWords) if (ENGLISH_WORDS.has(w)) english++
+  } else {
+    for (const w of latinWords) if (ENGLISH_WORDS.has(w.replace('’', "'"))) english++
+  }
   const share = english / latinWords.length
 
   // Prose: a quarter or more of the words are English function words. A quoted foreign
@@ -101,7 +119,7 @@ export function detectLanguage (text: string, options: LanguageOptions = DEFAULT
   let foreign = 0
   for (const w of latinWords) if (FOREIGN_WORDS.has(w)) foreign++
   const foreignShare = foreign / latinWords.length
-  const joined = latinWords.join(' ')
+  const joined = (latinWords.length > MODEL_WORDS ? latinWords.slice(0, MODEL_WORDS) : latinWords).join(' ')
   const scores = eld.detect(joined).getScores()
   const en = scores.en ?? 0
   let runnerUp = 0

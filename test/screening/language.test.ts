@@ -1,5 +1,5 @@
 import t from 'tap'
-import { detectLanguage } from '../../src/screening/language.js'
+import { detectLanguage, modelSample } from '../../src/screening/language.js'
 
 t.test('English comments are English', async (t) => {
   for (const text of [
@@ -54,4 +54,22 @@ t.test('script decides with fewer letters than Latin text needs', async (t) => {
 t.test('thresholds are options', async (t) => {
   t.equal(detectLanguage('good morning to you all', { minLetters: 100, minWords: 3 }).english, null)
   t.equal(detectLanguage('good morning to you all', { minLetters: 5, minWords: 3 }).english, true)
+})
+
+t.test('long texts: the n-gram models read a bounded sample, and the verdict holds', async (t) => {
+  const german = 'Ich bin mit diesem Artikel überhaupt nicht einverstanden, die Zahlen stimmen nicht und der Autor weiß das. '.repeat(20)
+  const r = detectLanguage(german)
+  t.equal(r.english, false)
+  t.equal(r.code, 'deu')
+  const russian = 'Я не согласен с этой статьей, цифры неверны. '.repeat(60)
+  t.equal(detectLanguage(russian).english, false)
+
+  t.equal(modelSample('short'), 'short', 'a short text is read whole')
+  const sample = modelSample('x'.repeat(700))
+  t.ok(sample.length < 700 && sample.length >= 500, 'a long one is cut')
+  // Astral characters are two UTF-16 units: the cut never separates them.
+  for (const prefix of ['', 'a']) {
+    const cut = modelSample(prefix + '😀'.repeat(400))
+    t.ok(cut.isWellFormed(), `no lone surrogate (prefix "${prefix}")`)
+  }
 })
