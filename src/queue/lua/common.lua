@@ -7,8 +7,11 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
-local function history(base, id, event)
-  redis.call('RPUSH', base .. 'h:' .. id, cjson.encode(event))
+-- Append events to a comment's history, several in one RPUSH.
+local function history(base, id, ...)
+  local encoded = {}
+  for i, event in ipairs({ ... }) do encoded[i] = cjson.encode(event) end
+  redis.call('RPUSH', base .. 'h:' .. id, unpack(encoded))
 end
 
 -- Give back a comment whose lease ran out: to its lane with its original place in line,

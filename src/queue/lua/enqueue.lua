@@ -4,8 +4,9 @@
 -- ARGV[1] base  ARGV[2] id  ARGV[3] record JSON  ARGV[4] screening JSON
 -- ARGV[5] status (pending|approved|rejected)  ARGV[6] lane  ARGV[7] reader reason ("" if none)
 -- ARGV[8] reason code ("" if none)  ARGV[9] submitted by  ARGV[10] rules version
--- Returns {created (1|0), initial status, reader reason, screening JSON}: for a comment
--- that already exists (same id), the original result, and nothing is written.
+-- Returns {1, status, reader reason} for a new comment; for a comment that already exists
+-- (same id), {0, initial status, reader reason, screening JSON}: the original result, and
+-- nothing is written.
 local base, id = ARGV[1], ARGV[2]
 local c = KEYS[1]
 if redis.call('EXISTS', c) == 1 then
@@ -17,10 +18,10 @@ local seq = redis.call('INCR', KEYS[2])
 local status = ARGV[5]
 redis.call('HSET', c, 'record', ARGV[3], 'screening', ARGV[4], 'status', status, 'initialStatus', status,
   'lane', ARGV[6], 'seq', seq, 'attempts', 0, 'reason', ARGV[7], 'receivedAt', now)
-history(base, id, { type = 'screened', at = now, by = ARGV[9], rulesVersion = ARGV[10], status = status })
+local screened = { type = 'screened', at = now, by = ARGV[9], rulesVersion = ARGV[10], status = status }
 if status == 'pending' then
   redis.call('ZADD', KEYS[3], seq, id)
-  history(base, id, { type = 'queued', at = now, lane = ARGV[6] })
+  history(base, id, screened, { type = 'queued', at = now, lane = ARGV[6] })
 else
   local decision = { decision = (status == 'approved') and 'approve' or 'reject', reason = ARGV[8],
     decidedBy = 'moderato', decidedAt = now, automatic = true }
@@ -28,6 +29,7 @@ else
   redis.call('XADD', KEYS[4], '*', 'id', id, 'status', status, 'reason', ARGV[8], 'decidedBy', 'moderato', 'decidedAt', now)
   redis.call('ZADD', KEYS[5], now, id)
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 3600000)
-  history(base, id, { type = 'decided', at = now, by = 'moderato', decision = decision.decision, reason = ARGV[8], automatic = true })
+  history(base, id, screened, { type = 'decided', at = now, by = 'moderato', decision = decision.decision, reason = ARGV[8], automatic = true })
 end
-return { 1, status, ARGV[7], ARGV[4] }
+-- The caller has the screening it sent: no need to send it back.
+return { 1, status, ARGV[7] }
