@@ -34,22 +34,30 @@ function bearer (request: FastifyRequest): string | undefined {
   return m?.[1]
 }
 
+/** Why the caller may not call this route, or undefined when it may. */
+function roleProblem (request: FastifyRequest): HttpError | undefined {
+  const roles = request.routeOptions.config.roles
+  if (roles === undefined) return undefined
+  if (request.principal === undefined) {
+    const hint = request.headers.authorization === undefined ? 'Send Authorization: Bearer <api key>.' : 'The API key is not known.'
+    return new HttpError(401, 'UNAUTHORIZED', hint, { 'www-authenticate': 'Bearer' })
+  }
+  if (!roles.includes(request.principal.role)) {
+    return new HttpError(403, 'FORBIDDEN', `The ${request.principal.role} key "${request.principal.name}" may not call this route (allowed: ${roles.join(', ')}).`)
+  }
+  return undefined
+}
+
 export default fp(async function auth (app: FastifyInstance, opts: { keys: ApiKey[] }) {
   const lookup = keyLookup(opts.keys)
   app.decorateRequest('principal', undefined)
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks: they run on every request, and need neither a promise nor a microtask.
+  app.addHook('onRequest', (request, _reply, done) => {
     const secret = bearer(request)
     if (secret !== undefined) request.principal = lookup(secret)
+    done()
   })
-  app.addHook('preParsing', async (request) => {
-    const roles = request.routeOptions.config.roles
-    if (roles === undefined) return
-    if (request.principal === undefined) {
-      const hint = request.headers.authorization === undefined ? 'Send Authorization: Bearer <api key>.' : 'The API key is not known.'
-      throw new HttpError(401, 'UNAUTHORIZED', hint, { 'www-authenticate': 'Bearer' })
-    }
-    if (!roles.includes(request.principal.role)) {
-      throw new HttpError(403, 'FORBIDDEN', `The ${request.principal.role} key "${request.principal.name}" may not call this route (allowed: ${roles.join(', ')}).`)
-    }
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    done(roleProblem(request), payload)
   })
 }, { name: 'moderato-auth' })
