@@ -1,6 +1,13 @@
 // HTTP throughput: the real service (auth, validation, screening, durable enqueue in a real
 // redis-server) against a bare Fastify route, both in child processes, under the same load.
+//
+// Contenders run in alternating rounds (bare, service, bare, service, …) and the ratio is
+// the median of the rounds' ratios, so a slow patch of a shared machine hits both sides.
+// Each row also says how much CPU every process spent per request: on a small machine
+// the load generator, the service and Redis share the cores, and these figures show
+// where a ratio comes from.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
@@ -9,8 +16,26 @@ import { freePort } from '../src/redis/embedded.js'
 // Compiled code, as in production: this file runs from dist/bench/, the servers from dist/.
 const DIST = join(import.meta.dirname, '..')
 const ROOT = join(DIST, '..')
+const CONNECTIONS = 32
 
-export interface HttpRow { name: string, rps: number, p50: number, p99: number, non2xx: number, errors: number }
+/** CPU microseconds per request spent by each process; undefined where /proc is missing. */
+export interface CpuPerRequest { server?: number, redis?: number, loadGenerator: number }
+
+export interface HttpRow { name: string, rps: number, p50: number, p99: number, non2xx: number, errors: number, cpu: CpuPerRequest }
+
+export interface HttpResult { rows: HttpRow[], intakeVsBare: number, screenVsBare: number, rounds: number }
+
+/** CPU time (user + system) a process has used so far, in microseconds, from /proc. */
+function processCpu (pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  try {
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 1e6 / 100 // clock ticks, USER_HZ = 100
+  } catch {
+    return undefined
+  }
+}
 
 async function startChild (script: string, env: Record<string, string>): Promise<{ child: ChildProcess, url: string }> {
   const port = await freePort()
@@ -29,44 +54,87 @@ async function startChild (script: string, env: Record<string, string>): Promise
   throw new Error(`${script} did not start`)
 }
 
-async function load (url: string, path: string, bodies: string[], seconds: number, key: string): Promise<autocannon.Result> {
+interface Target { name: string, child: ChildProcess, url: string, path: string, bodies: string[] }
+
+interface Sample { result: autocannon.Result, cpu: CpuPerRequest }
+
+async function load (target: Target, seconds: number, key: string, redisPid: number | undefined): Promise<Sample> {
   let i = 0
-  return await autocannon({
-    url: `${url}${path}`,
-    connections: 32,
+  const before = { server: processCpu(target.child.pid), redis: processCpu(redisPid), own: process.cpuUsage() }
+  const result = await autocannon({
+    url: `${target.url}${target.path}`,
+    connections: CONNECTIONS,
     duration: seconds,
     requests: [{
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! })
+      setupRequest: (req) => ({ ...req, body: target.bodies[i++ % target.bodies.length]! })
     }]
   })
+  const n = Math.max(1, result.requests.total)
+  const own = process.cpuUsage(before.own)
+  const per = (start: number | undefined, end: number | undefined): number | undefined =>
+    start !== undefined && end !== undefined ? (end - start) / n : undefined
+  const server = per(before.server, processCpu(target.child.pid))
+  const redis = per(before.redis, processCpu(redisPid))
+  return {
+    result,
+    cpu: { ...(server !== undefined ? { server } : {}), ...(redis !== undefined ? { redis } : {}), loadGenerator: (own.user + own.system) / n }
+  }
 }
 
-function row (name: string, r: autocannon.Result): HttpRow {
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors }
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!
+
+/** One row from several rounds: the median of each figure. */
+function row (name: string, samples: Sample[]): HttpRow {
+  const m = (f: (s: Sample) => number | undefined): number | undefined => {
+    const values = samples.map(f).filter((v): v is number => v !== undefined)
+    return values.length === samples.length ? median(values) : undefined
+  }
+  const server = m((s) => s.cpu.server)
+  const redis = m((s) => s.cpu.redis)
+  return {
+    name,
+    rps: m((s) => s.result.requests.average)!,
+    p50: m((s) => s.result.latency.p50)!,
+    p99: m((s) => s.result.latency.p99)!,
+    non2xx: samples.reduce((a, s) => a + s.result.non2xx, 0),
+    errors: samples.reduce((a, s) => a + s.result.errors, 0),
+    cpu: { ...(server !== undefined ? { server } : {}), ...(redis !== undefined ? { redis } : {}), loadGenerator: m((s) => s.cpu.loadGenerator)! }
+  }
 }
 
-export async function benchHttp (texts: string[], redisUrl: string, seconds: number): Promise<{ rows: HttpRow[], intakeVsBare: number, screenVsBare: number }> {
+/** Alternates the two targets `rounds` times; returns both rows and the median ratio. */
+async function compare (bare: Target, service: Target, rounds: number, seconds: number, key: string, redisPid: number | undefined): Promise<{ rows: [HttpRow, HttpRow], ratio: number }> {
+  const bareSamples: Sample[] = []
+  const serviceSamples: Sample[] = []
+  for (let r = 0; r < rounds; r++) {
+    bareSamples.push(await load(bare, seconds, key, redisPid))
+    serviceSamples.push(await load(service, seconds, key, redisPid))
+  }
+  const ratios = serviceSamples.map((s, r) => s.result.requests.average / bareSamples[r]!.result.requests.average)
+  return { rows: [row(bare.name, bareSamples), row(service.name, serviceSamples)], ratio: median(ratios) }
+}
+
+export async function benchHttp (texts: string[], redisUrl: string, redisPid: number | undefined, rounds: number, seconds: number): Promise<HttpResult> {
   const comments = texts.slice(0, 2000).map((text, i) => JSON.stringify({ articleId: `a${i % 50}`, text: text.slice(0, 1000) }))
   const screens = texts.slice(0, 2000).map((text) => JSON.stringify({ text: text.slice(0, 1000) }))
   const key = 'bench-site-key-0001'
   const env = { REDIS_URL: redisUrl, API_KEYS: `site:bench:${key}`, RATE_LIMIT_MAX: '1000000000', RULES_WATCH: 'false', LOG_LEVEL: 'info', REDIS_PREFIX: 'bench-http' }
-  const rows: HttpRow[] = []
   const children: ChildProcess[] = []
   try {
     const bare = await startChild('bench/servers/bare.js', {})
     children.push(bare.child)
     const service = await startChild('src/server.js', env)
     children.push(service.child)
-    await load(bare.url, '/v1/comments', comments, 1, key) // warm-up
-    await load(service.url, '/v1/comments', comments, 1, key)
-    const bareIntake = row('bare Fastify route, 202', await load(bare.url, '/v1/comments', comments, seconds, key))
-    const intake = row('POST /v1/comments (auth, validation, screening, durable enqueue)', await load(service.url, '/v1/comments', comments, seconds, key))
-    const bareScreen = row('bare Fastify route, 200', await load(bare.url, '/v1/screen', screens, seconds, key))
-    const screenRow = row('POST /v1/screen (auth, validation, screening)', await load(service.url, '/v1/screen', screens, seconds, key))
-    rows.push(bareIntake, intake, bareScreen, screenRow)
-    return { rows, intakeVsBare: intake.rps / bareIntake.rps, screenVsBare: screenRow.rps / bareScreen.rps }
+    const bareIntake: Target = { name: 'bare Fastify route, 202', ...bare, path: '/v1/comments', bodies: comments }
+    const intake: Target = { name: 'POST /v1/comments (auth, validation, screening, durable enqueue)', ...service, path: '/v1/comments', bodies: comments }
+    const bareScreen: Target = { name: 'bare Fastify route, 200', ...bare, path: '/v1/screen', bodies: screens }
+    const screenOnly: Target = { name: 'POST /v1/screen (auth, validation, screening)', ...service, path: '/v1/screen', bodies: screens }
+    for (const target of [bareIntake, intake]) await load(target, 1, key, redisPid) // warm-up: JIT, connections
+    const a = await compare(bareIntake, intake, rounds, seconds, key, redisPid)
+    const b = await compare(bareScreen, screenOnly, rounds, seconds, key, redisPid)
+    return { rows: [...a.rows, ...b.rows], intakeVsBare: a.ratio, screenVsBare: b.ratio, rounds }
   } finally {
     for (const child of children) child.kill('SIGTERM')
   }

@@ -57,15 +57,18 @@ const redis = await startEmbeddedRedis({ dir: join(dir, 'http'), appendfsync: 'a
 const queueRedis = await startEmbeddedRedis({ dir: join(dir, 'queue'), appendfsync: 'everysec' })
 let results: Record<string, number> = {}
 try {
-  const seconds = quick ? 3 : 10
-  print(`## 2. HTTP, 32 connections, ${seconds} s each (autocannon)`)
+  const rounds = quick ? 1 : 3
+  const seconds = quick ? 3 : 4
+  print(`## 2. HTTP, 32 connections (autocannon), ${rounds} alternating round${rounds > 1 ? 's' : ''} of ${seconds} s per contender`)
   print()
-  const h = await benchHttp(texts, redis.url, seconds)
-  print('| server | requests/s | p50 ms | p99 ms | non-2xx | errors |')
-  print('|---|---|---|---|---|---|')
-  for (const r of h.rows) print(`| ${r.name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`)
+  const h = await benchHttp(texts, redis.url, redis.process.pid, rounds, seconds)
+  const us = (n: number | undefined): string => n !== undefined ? fmt(n, 0) : '—'
+  print('| server | requests/s | p50 ms | p99 ms | non-2xx | errors | CPU µs/request: server | Redis | load generator |')
+  print('|---|---|---|---|---|---|---|---|---|')
+  for (const r of h.rows) print(`| ${r.name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${us(r.cpu.server)} | ${us(r.cpu.redis)} | ${us(r.cpu.loadGenerator)} |`)
   print()
-  print(`- intake throughput is **${fmt(h.intakeVsBare, 2)}×** the bare route (target ≥ 0.4); /v1/screen ${fmt(h.screenVsBare, 2)}×`)
+  print(`- intake throughput is **${fmt(h.intakeVsBare, 2)}×** the bare route (target ≥ 0.4); /v1/screen ${fmt(h.screenVsBare, 2)}× (medians of per-round ratios)`)
+  print(`- the CPU columns are what each process spent per request (all threads, from /proc); the ${cpus().length} cores are shared by all three`)
   print()
 
   const small = 1000
@@ -93,6 +96,10 @@ try {
     screen_vs_bare_fastify: h.screenVsBare,
     intake_rps: h.rows[1]!.rps,
     intake_p99_ms: h.rows[1]!.p99,
+    bare_rps: h.rows[0]!.rps,
+    ...(h.rows[1]!.cpu.server !== undefined ? { intake_server_cpu_us: h.rows[1]!.cpu.server } : {}),
+    ...(h.rows[1]!.cpu.redis !== undefined ? { intake_redis_cpu_us: h.rows[1]!.cpu.redis } : {}),
+    ...(h.rows[0]!.cpu.server !== undefined ? { bare_server_cpu_us: h.rows[0]!.cpu.server } : {}),
     claim_1m_vs_1k: q.ratio,
     claim_pending_large: q.large,
     queue_bytes_per_comment: q.bytesPerComment,
