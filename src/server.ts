@@ -5,7 +5,7 @@ import { pino } from 'pino'
 import { ConfigError, loadConfig } from './config.js'
 import { buildApp } from './app.js'
 import { connectRedis, waitReady } from './redis/connect.js'
-import { RedisServerMissing, startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded.js'
+import { DataDirInUse, RedisServerMissing, startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded.js'
 import { RulesStore } from './rules/store.js'
 import { RulesLoadError } from './rules/load.js'
 
@@ -38,13 +38,16 @@ async function main (): Promise<void> {
     try {
       embedded = await startEmbeddedRedis({ dir: config.dataDir, onOutput: (line) => logger.debug({ redis: line }) })
     } catch (err) {
-      if (err instanceof RedisServerMissing) {
+      if (err instanceof RedisServerMissing || err instanceof DataDirInUse) {
         logger.fatal(err.message)
         process.exit(1)
       }
       throw err
     }
     url = embedded.url
+    if (embedded.replacedOrphan !== undefined) {
+      logger.warn({ pid: embedded.replacedOrphan }, 'stopped a redis-server left running on the data directory by a killed Moderato process')
+    }
     // Whatever ends this process, the private redis-server must not outlive it.
     const child = embedded.process
     process.once('exit', () => { if (child.exitCode === null) child.kill('SIGTERM') })

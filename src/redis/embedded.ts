@@ -2,9 +2,10 @@
 // and what the test harness starts for each test file. Persistence is append-only with
 // `appendfsync always`, so a write Redis has acknowledged is on disk before we answer 202.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdir } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 
@@ -17,6 +18,14 @@ export interface EmbeddedRedis {
   stop: () => Promise<void>
   /** A crash, for tests: SIGKILL without any flush. */
   kill: () => Promise<void>
+  /** pid of a redis-server left running on this directory by a killed process, now stopped. */
+  replacedOrphan?: number
+}
+
+export class DataDirInUse extends Error {
+  constructor (dir: string, ownerPid: number, redisPid: number) {
+    super(`The data directory ${dir} is in use: process ${ownerPid} runs redis-server (pid ${redisPid}) on it. Stop that process first, or set DATA_DIR to another directory.`)
+  }
 }
 
 export class RedisServerMissing extends Error {
@@ -47,9 +56,87 @@ export interface EmbeddedOptions {
   onOutput?: (line: string) => void
 }
 
+// Who runs redis-server on a data directory. A process killed with SIGKILL cannot stop its
+// child, and two redis-servers must never share one append-only file: the next start reads
+// this record and stops such an orphan (SIGTERM: it flushes its AOF and exits) first.
+const OWNER_FILE = 'moderato-embedded.json'
+interface OwnerRecord { ownerPid: number, redisPid: number }
+
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Whether pid runs `program`; where /proc exists this guards against a reused pid. */
+function runs (pid: number, program: string): boolean {
+  if (!alive(pid)) return false
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(program)
+  } catch {
+    return process.platform !== 'linux' // no /proc to ask: trust the pid
+  }
+}
+
+/**
+ * Claims the directory for this process: refuses one that another live process uses, stops
+ * an orphan, then creates the owner record exclusively (redisPid 0 until the child runs), so
+ * two processes starting at the same moment cannot both win. Returns the orphan's pid.
+ */
+async function claimDataDir (dir: string): Promise<number | undefined> {
+  const file = join(dir, OWNER_FILE)
+  const found = existsSync(file)
+  const owner = found ? await readOwner(file) : undefined
+  let orphan: number | undefined
+  if (owner !== undefined) {
+    const ownerAlive = owner.ownerPid === process.pid || runs(owner.ownerPid, 'node')
+    const redisAlive = owner.redisPid > 0 && runs(owner.redisPid, 'redis-server')
+    if (ownerAlive && (redisAlive || owner.redisPid === 0)) throw new DataDirInUse(dir, owner.ownerPid, owner.redisPid)
+    if (redisAlive) {
+      process.kill(owner.redisPid, 'SIGTERM')
+      for (let waited = 0; runs(owner.redisPid, 'redis-server'); waited += 50) {
+        if (waited > 10000) throw new DataDirInUse(dir, owner.ownerPid, owner.redisPid)
+        await sleep(50)
+      }
+      orphan = owner.redisPid
+    }
+  }
+  // A stale record (its processes gone) or a torn one (a crash mid-write) is replaced.
+  if (found) await rm(file, { force: true })
+  try {
+    await writeFile(file, JSON.stringify({ ownerPid: process.pid, redisPid: 0 }), { flag: 'wx' })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    const winner = await readOwner(file)
+    throw new DataDirInUse(dir, winner?.ownerPid ?? 0, winner?.redisPid ?? 0)
+  }
+  return orphan
+}
+
+/** The owner record, or undefined when there is none (or only a torn one). */
+async function readOwner (file: string): Promise<OwnerRecord | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(file, 'utf8')) as Partial<OwnerRecord>
+    return typeof owner.ownerPid === 'number' && typeof owner.redisPid === 'number' ? owner as OwnerRecord : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Removes the owner record once its redis-server has exited, unless a newer one replaced it. */
+async function releaseDataDir (dir: string, record: OwnerRecord): Promise<void> {
+  const file = join(dir, OWNER_FILE)
+  const current = await readOwner(file)
+  if (current?.ownerPid === record.ownerPid && current.redisPid === record.redisPid) await rm(file, { force: true })
+}
+
 export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<EmbeddedRedis> {
   const dir = resolve(options.dir)
   await mkdir(dir, { recursive: true })
+  const replacedOrphan = await claimDataDir(dir)
   const port = options.port ?? await freePort()
   const args = [
     '--port', String(port),
@@ -69,6 +156,7 @@ export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<Emb
     child.once('error', (err) => resolveSpawn(err))
   })
   if (spawned !== undefined) {
+    await releaseDataDir(dir, { ownerPid: process.pid, redisPid: 0 })
     if ((spawned as NodeJS.ErrnoException).code === 'ENOENT') throw new RedisServerMissing()
     throw spawned
   }
@@ -81,14 +169,26 @@ export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<Emb
   }
   child.stdout?.on('data', collect)
   child.stderr?.on('data', collect)
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()))
+  const record: OwnerRecord = { ownerPid: process.pid, redisPid: child.pid ?? 0 }
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => {
+    void releaseDataDir(dir, record).finally(resolveExit)
+  }))
+  await writeFile(join(dir, OWNER_FILE), JSON.stringify(record))
   const url = `redis://127.0.0.1:${port}`
   await waitForPing(url, child, output)
   const stopWith = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)
     await exited
   }
-  return { url, port, dir, process: child, stop: async () => await stopWith('SIGTERM'), kill: async () => await stopWith('SIGKILL') }
+  return {
+    url,
+    port,
+    dir,
+    process: child,
+    stop: async () => await stopWith('SIGTERM'),
+    kill: async () => await stopWith('SIGKILL'),
+    ...(replacedOrphan !== undefined ? { replacedOrphan } : {})
+  }
 }
 
 async function waitForPing (url: string, child: ChildProcess, output: string[]): Promise<void> {

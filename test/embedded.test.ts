@@ -1,0 +1,104 @@
+// The embedded redis-server and its data directory: two redis-servers must never share one
+// append-only file, and a redis-server orphaned by a killed process is stopped, not doubled.
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import { DataDirInUse, RedisServerMissing, startEmbeddedRedis } from '../src/redis/embedded.js'
+import { startServer, tempDir, API_KEYS, KEYS, comment } from './helper.js'
+
+const OWNER_FILE = 'moderato-embedded.json'
+
+/** Whether pid is a running process (a zombie, dead but not yet reaped, is not). */
+function running (pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+/** The pid of a process that has already exited. */
+async function deadPid (): Promise<number> {
+  const child = spawn('true')
+  await new Promise((resolve) => child.once('exit', resolve))
+  return child.pid!
+}
+
+t.test('a killed service leaves its redis-server behind; the next start stops it first and loses nothing', async (t) => {
+  const dataDir = await tempDir(t)
+  const first = startServer(t, { DATA_DIR: dataDir, API_KEYS })
+  const base = await first.address
+  const res = await fetch(`${base}/v1/comments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEYS.site}`, 'content-type': 'application/json' },
+    body: JSON.stringify(comment({ id: 'before-the-kill' }))
+  })
+  t.equal(res.status, 202)
+  const { redisPid } = JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as { redisPid: number }
+  t.teardown(() => { if (running(redisPid)) process.kill(redisPid, 'SIGKILL') })
+
+  const second = startServer(t, { DATA_DIR: dataDir, API_KEYS })
+  t.equal(await second.exited, 1, 'a second service on the same DATA_DIR refuses to start')
+  t.match(second.output(), /data directory .* is in use: process \d+ runs redis-server/)
+  t.ok(running(redisPid), 'and leaves the first one alone')
+
+  first.child.kill('SIGKILL')
+  await first.exited
+  t.ok(running(redisPid), 'SIGKILL cannot stop the child: its redis-server is orphaned')
+
+  const again = await startEmbeddedRedis({ dir: dataDir })
+  t.teardown(async () => { await again.stop() })
+  t.equal(again.replacedOrphan, redisPid, 'the next start stops the orphan before starting its own')
+  t.notOk(running(redisPid), 'the orphan is gone')
+  const redis = new Redis(again.url)
+  t.teardown(() => redis.disconnect())
+  const keys = await redis.keys('*before-the-kill*')
+  t.ok(keys.length > 0, 'the comment accepted before the kill is in the new redis-server')
+})
+
+t.test('one directory, one redis-server: a second start in the same process is refused until the first stops', async (t) => {
+  const dir = await tempDir(t)
+  const first = await startEmbeddedRedis({ dir, appendfsync: 'everysec' })
+  const err = await startEmbeddedRedis({ dir }).then(() => undefined, (e: unknown) => e)
+  t.ok(err instanceof DataDirInUse, 'refused')
+  t.match((err as Error).message, `${first.process.pid}`, 'naming the redis-server that uses it')
+  t.match((err as Error).message, /set DATA_DIR to another directory/, 'and what to do')
+  await first.stop()
+  t.notOk(existsSync(join(dir, OWNER_FILE)), 'a clean stop removes the owner record')
+  const second = await startEmbeddedRedis({ dir, appendfsync: 'everysec' })
+  t.equal(second.replacedOrphan, undefined, 'nothing was left to stop')
+  await second.stop()
+
+  // Two starts at the same moment: the owner record is created exclusively, one wins.
+  const race = await Promise.allSettled([startEmbeddedRedis({ dir, appendfsync: 'everysec' }), startEmbeddedRedis({ dir, appendfsync: 'everysec' })])
+  const won = race.filter((r) => r.status === 'fulfilled')
+  t.equal(won.length, 1, 'exactly one of two simultaneous starts wins')
+  t.ok(race.some((r) => r.status === 'rejected' && r.reason instanceof DataDirInUse), 'the other is refused')
+  for (const r of won) await r.value.stop()
+})
+
+t.test('redis-server missing: the claim on the directory is given back', async (t) => {
+  const dir = await tempDir(t)
+  const path = process.env.PATH
+  process.env.PATH = '/nonexistent'
+  t.teardown(() => { process.env.PATH = path })
+  const err = await startEmbeddedRedis({ dir }).then(() => undefined, (e: unknown) => e)
+  t.ok(err instanceof RedisServerMissing, 'refused with the install hint')
+  t.notOk(existsSync(join(dir, OWNER_FILE)), 'no owner record is left behind')
+})
+
+t.test('an owner record of processes that are gone, or a torn one, is ignored', async (t) => {
+  const dir = await tempDir(t)
+  writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ ownerPid: await deadPid(), redisPid: await deadPid() }))
+  const a = await startEmbeddedRedis({ dir, appendfsync: 'everysec' })
+  t.equal(a.replacedOrphan, undefined)
+  t.equal(JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')).redisPid, a.process.pid, 'the record now names the new redis-server')
+  await a.stop()
+
+  writeFileSync(join(dir, OWNER_FILE), '{"ownerPid": 12')
+  const b = await startEmbeddedRedis({ dir, appendfsync: 'everysec' })
+  t.equal(b.replacedOrphan, undefined)
+  await b.stop()
+})
