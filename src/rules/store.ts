@@ -80,7 +80,9 @@ export class RulesStore {
   /** Reload when files in the folder change; editors write in bursts, so wait for quiet. */
   watch (debounceMs = 200): void {
     if (this.watcher !== undefined) return
-    this.watcher = watch(this.dir, { recursive: true, persistent: false }, () => {
+    this.watcher = watch(this.dir, { recursive: true, persistent: false }, (_event, file) => {
+      // schemas/ holds the published JSON Schemas (for editors), which the loader never reads.
+      if (file !== null && /^schemas(?:[/\\]|$)/.test(file)) return
       clearTimeout(this.timer)
       this.timer = setTimeout(() => { void this.reload() }, debounceMs)
     })

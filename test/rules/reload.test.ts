@@ -1,5 +1,7 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { startRedis, buildTestApp, auth, KEYS, startServer, API_KEYS } from '../helper.js'
 import { copyRules, edit } from './helper.js'
 import { RulesStore } from '../../src/rules/store.js'
@@ -89,6 +91,13 @@ t.test('the folder is watched: saving a file reloads it', async (t) => {
   for (let i = 0; i < 100 && store.status().version === before; i++) await sleep(50)
   t.not(store.status().version, before, 'reloaded after the change')
   t.ok(store.current.ruleset.lexicon.wordsByList.get('insults')!.has('nincompoop'))
+
+  // The published JSON Schemas are not rules: writing them reloads nothing.
+  const loadedAt = store.status().loadedAt
+  mkdirSync(join(dir, 'schemas'), { recursive: true })
+  writeFileSync(join(dir, 'schemas/lists.schema.json'), '{}\n')
+  await sleep(300)
+  t.equal(store.status().loadedAt, loadedAt, 'a write under schemas/ is not a rules change')
 })
 
 t.test('concurrent reloads run one at a time and end on the latest files', async (t) => {
