@@ -26,6 +26,33 @@ t.test('per key, with Retry-After and the rate-limit headers', async (t) => {
   t.equal((await app.inject({ url: '/healthz' })).statusCode, 200, 'health checks are not limited')
 })
 
+t.test('every route answers 429 the same way, whatever its own response schema', async (t) => {
+  const redis = await startRedis(t)
+  const { app } = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '1' })
+  const calls: Array<[string, 'GET' | 'POST', string, object | undefined]> = [
+    [KEYS.site, 'POST', '/v1/comments', comment()],
+    [KEYS.site, 'GET', '/v1/comments/nope', undefined],
+    [KEYS.site, 'GET', '/v1/decisions', undefined],
+    [KEYS.alice, 'POST', '/v1/review/claim', {}],
+    [KEYS.alice, 'GET', '/v1/review/queue', undefined],
+    [KEYS.alice, 'GET', '/v1/review/stats', undefined],
+    [KEYS.alice, 'POST', '/v1/review/nope/extend', {}],
+    [KEYS.alice, 'POST', '/v1/review/nope/release', {}],
+    [KEYS.alice, 'POST', '/v1/review/nope/decision', { decision: 'approve' }],
+    [KEYS.alice, 'GET', '/v1/comments/nope/history', undefined],
+    [KEYS.admin, 'GET', '/v1/rules', undefined],
+    [KEYS.admin, 'POST', '/v1/rules/reload', {}]
+  ]
+  for (const key of [KEYS.site, KEYS.alice, KEYS.admin]) {
+    await app.inject({ method: 'POST', url: '/v1/screen', headers: auth(key), payload: { text: 'use up the budget' } })
+  }
+  for (const [key, method, url, payload] of calls) {
+    const res = await app.inject({ method, url, headers: auth(key), ...(payload !== undefined ? { payload } : {}) })
+    t.equal(res.statusCode, 429, `${method} ${url}`)
+    t.equal(res.json().code, 'RATE_LIMITED', `${method} ${url}: code`)
+  }
+})
+
 t.test('the limit is shared through Redis by every instance', async (t) => {
   const redis = await startRedis(t)
   const a = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '2', REDIS_PREFIX: 'shared-rl' })
