@@ -17,6 +17,7 @@ import { freePort } from '../src/redis/embedded.js'
 const DIST = join(import.meta.dirname, '..')
 const ROOT = join(DIST, '..')
 const CONNECTIONS = 32
+const KEY = 'bench-site-key-0001'
 
 /** CPU microseconds per request spent by each process; undefined where /proc is missing. */
 export interface CpuPerRequest { server?: number, redis?: number, loadGenerator: number }
@@ -37,9 +38,9 @@ function processCpu (pid: number | undefined): number | undefined {
   }
 }
 
-async function startChild (script: string, env: Record<string, string>): Promise<{ child: ChildProcess, url: string }> {
+async function startChild (script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess, url: string }> {
   const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, [join(DIST, script)], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(DIST, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit']
@@ -58,7 +59,7 @@ interface Target { name: string, child: ChildProcess, url: string, path: string,
 
 interface Sample { result: autocannon.Result, cpu: CpuPerRequest }
 
-async function load (target: Target, seconds: number, key: string, redisPid: number | undefined): Promise<Sample> {
+async function load (target: Target, seconds: number, redisPid: number | undefined): Promise<Sample> {
   let i = 0
   const before = { server: processCpu(target.child.pid), redis: processCpu(redisPid), own: process.cpuUsage() }
   const result = await autocannon({
@@ -67,7 +68,7 @@ async function load (target: Target, seconds: number, key: string, redisPid: num
     duration: seconds,
     requests: [{
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
       setupRequest: (req) => ({ ...req, body: target.bodies[i++ % target.bodies.length]! })
     }]
   })
@@ -105,37 +106,57 @@ function row (name: string, samples: Sample[]): HttpRow {
 }
 
 /** Alternates the two targets `rounds` times; returns both rows and the median ratio. */
-async function compare (bare: Target, service: Target, rounds: number, seconds: number, key: string, redisPid: number | undefined): Promise<{ rows: [HttpRow, HttpRow], ratio: number }> {
+async function compare (bare: Target, service: Target, rounds: number, seconds: number, redisPid: number | undefined): Promise<{ rows: [HttpRow, HttpRow], ratio: number }> {
   const bareSamples: Sample[] = []
   const serviceSamples: Sample[] = []
   for (let r = 0; r < rounds; r++) {
-    bareSamples.push(await load(bare, seconds, key, redisPid))
-    serviceSamples.push(await load(service, seconds, key, redisPid))
+    bareSamples.push(await load(bare, seconds, redisPid))
+    serviceSamples.push(await load(service, seconds, redisPid))
   }
   const ratios = serviceSamples.map((s, r) => s.result.requests.average / bareSamples[r]!.result.requests.average)
   return { rows: [row(bare.name, bareSamples), row(service.name, serviceSamples)], ratio: median(ratios) }
 }
 
+const commentBodies = (texts: string[]): string[] => texts.slice(0, 2000).map((text, i) => JSON.stringify({ articleId: `a${i % 50}`, text: text.slice(0, 1000) }))
+const serviceEnv = (redisUrl: string): Record<string, string> =>
+  ({ REDIS_URL: redisUrl, API_KEYS: `site:bench:${KEY}`, RATE_LIMIT_MAX: '1000000000', RULES_WATCH: 'false', LOG_LEVEL: 'info', REDIS_PREFIX: 'bench-http' })
+
+/** The service under intake load with V8's CPU profiler on; its .cpuprofile lands in `dir`. */
+export async function profileIntake (texts: string[], redisUrl: string, seconds: number, dir: string): Promise<void> {
+  const service = await startChild('src/server.js', serviceEnv(redisUrl), ['--cpu-prof', `--cpu-prof-dir=${dir}`])
+  const exited = new Promise((resolve) => service.child.once('exit', resolve))
+  try {
+    const target: Target = { name: 'intake', ...service, path: '/v1/comments', bodies: commentBodies(texts) }
+    await load(target, 1, undefined) // warm-up
+    await load(target, seconds, undefined)
+  } finally {
+    service.child.kill('SIGTERM') // a clean exit writes the profile
+    await exited
+  }
+}
+
 export async function benchHttp (texts: string[], redisUrl: string, redisPid: number | undefined, rounds: number, seconds: number): Promise<HttpResult> {
-  const comments = texts.slice(0, 2000).map((text, i) => JSON.stringify({ articleId: `a${i % 50}`, text: text.slice(0, 1000) }))
+  const comments = commentBodies(texts)
   const screens = texts.slice(0, 2000).map((text) => JSON.stringify({ text: text.slice(0, 1000) }))
-  const key = 'bench-site-key-0001'
-  const env = { REDIS_URL: redisUrl, API_KEYS: `site:bench:${key}`, RATE_LIMIT_MAX: '1000000000', RULES_WATCH: 'false', LOG_LEVEL: 'info', REDIS_PREFIX: 'bench-http' }
   const children: ChildProcess[] = []
   try {
     const bare = await startChild('bench/servers/bare.js', {})
     children.push(bare.child)
-    const service = await startChild('src/server.js', env)
+    const service = await startChild('src/server.js', serviceEnv(redisUrl))
     children.push(service.child)
     const bareIntake: Target = { name: 'bare Fastify route, 202', ...bare, path: '/v1/comments', bodies: comments }
     const intake: Target = { name: 'POST /v1/comments (auth, validation, screening, durable enqueue)', ...service, path: '/v1/comments', bodies: comments }
     const bareScreen: Target = { name: 'bare Fastify route, 200', ...bare, path: '/v1/screen', bodies: screens }
     const screenOnly: Target = { name: 'POST /v1/screen (auth, validation, screening)', ...service, path: '/v1/screen', bodies: screens }
-    for (const target of [bareIntake, intake]) await load(target, 1, key, redisPid) // warm-up: JIT, connections
-    const a = await compare(bareIntake, intake, rounds, seconds, key, redisPid)
-    const b = await compare(bareScreen, screenOnly, rounds, seconds, key, redisPid)
+    for (const target of [bareIntake, intake]) await load(target, 1, redisPid) // warm-up: JIT, connections
+    const a = await compare(bareIntake, intake, rounds, seconds, redisPid)
+    const b = await compare(bareScreen, screenOnly, rounds, seconds, redisPid)
     return { rows: [...a.rows, ...b.rows], intakeVsBare: a.ratio, screenVsBare: b.ratio, rounds }
   } finally {
-    for (const child of children) child.kill('SIGTERM')
+    // Wait for the servers to be gone, so they take no CPU from what is measured next.
+    await Promise.all(children.map(async (child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      if (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM')) await exited
+    }))
   }
 }

@@ -51,7 +51,7 @@ export async function benchQueue (texts: string[], rules: Ruleset, redisUrl: str
   try {
     await fill(small)
     const timesSmall: number[] = []
-    await cycle(queue, [], 200, fill) // warm-up
+    await cycle(queue, [], cycles, fill) // warm-up: as many cycles as are timed, so the JIT has settled
     await cycle(queue, timesSmall, cycles, fill)
     const before = await used()
     const t0 = Date.now()

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--json FILE] [--corpus DIR]`: speed measured side by side.
+// `npm run bench [-- --quick] [--profile] [--json FILE] [--corpus DIR]`: speed measured side by side.
 // Every figure that matters is a ratio against a baseline measured in the same run, on the
 // same machine, because absolute figures drift on shared machines. Never fails on speed.
 import { writeFileSync } from 'node:fs'
@@ -11,12 +11,14 @@ import { loadRules, loadRuleSource } from '../src/rules/load.js'
 import { startEmbeddedRedis } from '../src/redis/embedded.js'
 import { loadTexts } from './corpus.js'
 import { benchScreening } from './screening.js'
-import { benchHttp } from './http.js'
+import { benchHttp, profileIntake } from './http.js'
+import { profileShares, readProfile } from './profile.js'
 import { benchQueue } from './queue.js'
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     json: { type: 'string' },
     corpus: { type: 'string', default: '../shared/corpus' },
     rules: { type: 'string', default: 'rules' }
@@ -70,6 +72,19 @@ try {
   print(`- intake throughput is **${fmt(h.intakeVsBare, 2)}×** the bare route (target ≥ 0.4); /v1/screen ${fmt(h.screenVsBare, 2)}× (medians of per-round ratios)`)
   print(`- the CPU columns are what each process spent per request (all threads, from /proc); the ${cpus().length} cores are shared by all three`)
   print()
+  if (values.profile) {
+    const profileDir = join(dir, 'profile')
+    await profileIntake(texts, redis.url, seconds, profileDir)
+    print(`### Where the service's CPU goes under intake load (V8 CPU profile, share of busy samples)`)
+    print()
+    print('| part | share |')
+    print('|---|---|')
+    for (const p of profileShares(readProfile(profileDir))) print(`| ${p.part} | ${fmt(100 * p.share)}% |`)
+    print()
+  }
+
+  // The HTTP Redis is done; stopped now, it cannot rewrite its AOF during the queue figures.
+  await redis.stop()
 
   const small = 1000
   const large = quick ? 50000 : 1000000
