@@ -6,7 +6,7 @@
 //   language → word lists (standalone and aimed) → token and regex patterns → spam.
 import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
-import { classifyTargets, findTarget } from './targets.js'
+import { classifyTargets, findTarget, targetExtent } from './targets.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
 import { decide } from './policy.js'
@@ -42,9 +42,14 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>)
     const target = needsTarget && hit.first >= 0 ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets) : undefined
     if (aimed && target === undefined) continue
     const category = target !== undefined ? (list.when[target.kind] ?? list.category) : list.category
-    // Aimed evidence shows who and what: "Smith is a war criminal", not just "war criminal".
-    const start = target !== undefined && aimed ? Math.min(hit.start, ctx.tokens[target.index]!.start) : hit.start
-    const end = target !== undefined && aimed ? Math.max(hit.end, ctx.tokens[target.index]!.end) : hit.end
+    // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
+    // criminal" (nor "Johnson is a war criminal").
+    let { start, end } = hit
+    if (target !== undefined && aimed) {
+      const who = targetExtent(ctx.tokens, ctx.kinds, target)
+      start = Math.min(start, ctx.tokens[who.first]!.start)
+      end = Math.max(end, ctx.tokens[who.last]!.end)
+    }
     flags.push(flagOf(ctx, { category, rule: `list:${list.id}`, severity, start, end }))
   }
   return flags

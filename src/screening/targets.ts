@@ -74,3 +74,18 @@ export function findTarget (tokens: Token[], kinds: Array<TargetKind | undefined
   }
   return undefined
 }
+
+/**
+ * The tokens a person target spans: a name is often several tokens ("Mr Smith", "Boris
+ * Johnson"), and evidence should show all of it. Other targets are one token.
+ */
+export function targetExtent (tokens: Token[], kinds: Array<TargetKind | undefined>, target: Target): { first: number, last: number } {
+  let first = target.index
+  let last = target.index
+  if (target.kind !== 'person') return { first, last }
+  const sentence = tokens[target.index]!.sentence
+  const isName = (i: number): boolean => kinds[i] === 'person' && tokens[i]!.sentence === sentence
+  while (first > 0 && isName(first - 1)) first--
+  while (last + 1 < tokens.length && isName(last + 1)) last++
+  return { first, last }
+}

@@ -25,6 +25,11 @@ t.test('libel: allegations against an identifiable person', async (t) => {
   const flag = run('Smith is a war criminal', ['Jane Smith']).screening.flags[0]!
   t.equal(flag.text, 'Smith is a war criminal', 'the evidence shows who and what')
   t.equal(flag.severity, 'high')
+  // A name of several words is shown whole, before or after the word.
+  const texts = (text: string): string[] => run(text).screening.flags.map((f) => f.text)
+  t.same(texts('I think Boris Johnson is a liar.'), ['Boris Johnson is a liar'])
+  t.same(texts('What a liar, Mr Smith.'), ['liar, Mr Smith'])
+  t.same(texts('You are a liar, Mr Smith.'), ['You are a liar'], 'the nearest target before the word wins')
 })
 
 t.test('identity attacks: slurs, dehumanising generalisations, insults aimed at groups', async (t) => {
