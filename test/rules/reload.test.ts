@@ -93,6 +93,7 @@ t.test('the folder is watched: saving a file reloads it', async (t) => {
   t.ok(store.current.ruleset.lexicon.wordsByList.get('insults')!.has('nincompoop'))
 
   // The published JSON Schemas are not rules: writing them reloads nothing.
+  await sleep(300) // let any late event of the edit above run its reload first
   const loadedAt = store.status().loadedAt
   mkdirSync(join(dir, 'schemas'), { recursive: true })
   writeFileSync(join(dir, 'schemas/lists.schema.json'), '{}\n')
