@@ -14,6 +14,14 @@ local function history(base, id, ...)
   redis.call('RPUSH', base .. 'h:' .. id, unpack(encoded))
 end
 
+-- A final decision goes into the feed (the stream the site pages through) and the
+-- last hour's decision times (for stats), whoever made it.
+local function feed_decision(stream, recent, id, status, reason, by, now)
+  redis.call('XADD', stream, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
+  redis.call('ZADD', recent, now, id)
+  redis.call('ZREMRANGEBYSCORE', recent, '-inf', now - 3600000)
+end
+
 -- Give back a comment whose lease ran out: to its lane with its original place in line,
 -- or to the dead-letter lane once it has been delivered max_attempts times.
 local function requeue_expired(base, id, now, max_attempts)

@@ -26,9 +26,7 @@ else
   local decision = { decision = (status == 'approved') and 'approve' or 'reject', reason = ARGV[8],
     decidedBy = 'moderato', decidedAt = now, automatic = true }
   redis.call('HSET', c, 'decision', cjson.encode(decision))
-  redis.call('XADD', KEYS[4], '*', 'id', id, 'status', status, 'reason', ARGV[8], 'decidedBy', 'moderato', 'decidedAt', now)
-  redis.call('ZADD', KEYS[5], now, id)
-  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 3600000)
+  feed_decision(KEYS[4], KEYS[5], id, status, ARGV[8], 'moderato', now)
   history(base, id, screened, { type = 'decided', at = now, by = 'moderato', decision = decision.decision, reason = ARGV[8], automatic = true })
 end
 -- The caller has the screening it sent: no need to send it back.
