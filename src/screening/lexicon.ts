@@ -63,7 +63,7 @@ export class Lexicon {
   entryCount = 0
 
   constructor (lists: ListDefinition[], allowlist: Iterable<string>) {
-    this.allow = new Set([...allowlist].map((w) => normalizeEntry(w).join(' ')))
+    this.allow = new Set([...allowlist].map(normalizeWord))
     for (const list of lists) {
       const words = new Set<string>()
       this.wordsByList.set(list.id, words)
@@ -257,4 +257,9 @@ export function normalizeEntry (text: string): string[] {
     return [spelled.norm]
   }
   return tokens.map((t) => t.norm)
+}
+
+/** An entry as one normalised string, its words joined by single spaces ("" if none). */
+export function normalizeWord (text: string): string {
+  return normalizeEntry(text).join(' ')
 }

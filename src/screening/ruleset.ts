@@ -3,7 +3,7 @@
 // all-or-nothing: a bad rule throws a RuleError naming where it came from, and the caller
 // keeps whatever rule set it had.
 import { RE2JS } from 're2js'
-import { Lexicon, normalizeEntry, type ListDefinition } from './lexicon.js'
+import { Lexicon, normalizeWord, type ListDefinition } from './lexicon.js'
 import { compileTokenPattern, PatternError, PatternIndex, type TokenPattern } from './token-pattern.js'
 import type { TargetConfig } from './targets.js'
 import type { SpamConfig } from './spam.js'
@@ -69,13 +69,12 @@ export class RuleError extends Error {
 }
 
 function wordSet (words: string[]): Set<string> {
-  return new Set(words.map((w) => normalizeEntry(w).join(' ')).filter(Boolean))
+  return new Set(words.map(normalizeWord).filter(Boolean))
 }
 
 export function compileRuleset (source: RuleSource): Ruleset {
   const lexicon = new Lexicon(source.lists, source.allowlist)
   const lists = new Map(lexicon.wordsByList)
-  const normalizeWord = (w: string): string => normalizeEntry(w).join(' ')
   const patterns: CompiledPattern[] = source.patterns.map((p) => {
     const base = { id: p.id, category: p.category, severity: p.severity }
     if ((p.match === undefined) === (p.regex === undefined)) {
