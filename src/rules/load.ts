@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join, normalize, isAbsolute } from 'node:path'
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
 import { Filter } from 'bad-words'
 import { compileRuleset, RuleError, type PatternSource, type Ruleset, type RuleSource } from '../screening/ruleset.js'
@@ -64,7 +64,7 @@ class Reader {
   }
 
   /** A YAML file checked against its schema; undefined (with problems noted) when invalid. */
-  async yaml<T> (file: string, validate: (data: unknown) => boolean, errors: () => ErrorObject[] | null | undefined): Promise<{ data: T, line: (path: Array<string | number>) => number | undefined } | undefined> {
+  async yaml<T> (file: string, validate: ValidateFunction): Promise<{ data: T, line: (path: Array<string | number>) => number | undefined } | undefined> {
     const text = await this.text(file)
     if (text === undefined) return undefined
     const lineCounter = new LineCounter()
@@ -76,7 +76,7 @@ class Reader {
     const data = doc.toJS() as unknown
     const line = (path: Array<string | number>): number | undefined => lineOf(doc, lineCounter, path)
     if (!validate(data)) {
-      for (const e of errors() ?? []) {
+      for (const e of validate.errors ?? []) {
         const path = e.instancePath.split('/').slice(1).map(unescapePointer)
         this.problems.push({ file, line: line(path) ?? 1, message: describe(e, path) })
       }
@@ -174,9 +174,9 @@ export async function loadRules (dir: string): Promise<LoadedRules> {
 export async function loadRuleSource (dir: string): Promise<{ source: RuleSource, reasons: string[], files: string[] }> {
   const r = new Reader(dir)
   const [policy, lists, patterns] = await Promise.all([
-    r.yaml<PolicyFile>('policy.yaml', validators.policy, () => validators.policy.errors),
-    r.yaml<ListsFile>('lists.yaml', validators.lists, () => validators.lists.errors),
-    r.yaml<PatternsFile>('patterns.yaml', validators.patterns, () => validators.patterns.errors)
+    r.yaml<PolicyFile>('policy.yaml', validators.policy),
+    r.yaml<ListsFile>('lists.yaml', validators.lists),
+    r.yaml<PatternsFile>('patterns.yaml', validators.patterns)
   ])
   const allowlist = (await r.list('allowlist.txt')).map((e) => e.text)
 
@@ -240,7 +240,7 @@ export interface RuleTest { text: string, people?: string[], expect: string[], s
 /** The example cases kept next to the rules (tests.yaml). */
 export async function loadRuleTests (dir: string): Promise<RuleTest[]> {
   const r = new Reader(dir)
-  const file = await r.yaml<TestsFile>('tests.yaml', validators.tests, () => validators.tests.errors)
+  const file = await r.yaml<TestsFile>('tests.yaml', validators.tests)
   if (file === undefined) throw new RulesLoadError(r.problems)
   return file.data.tests.map((t, i) => ({ ...t, line: file.line(['tests', i]) }))
 }
