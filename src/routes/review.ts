@@ -7,9 +7,14 @@ import { QueueError, type HistoryEvent } from '../queue/review-queue.js'
 import { CommentId, Context, Decision, errorResponses, QueueLane, Screening, Status } from './schemas.js'
 import { decisionView } from './comments.js'
 
+const DEFAULT_LEASE_SECONDS = 300
+const LeaseSeconds = Type.Integer({ minimum: 5, maximum: 3600, default: DEFAULT_LEASE_SECONDS })
+/** A body may be absent (null), so the schema's default is not always filled in. */
+const leaseMs = (seconds: number | undefined): number => (seconds ?? DEFAULT_LEASE_SECONDS) * 1000
+
 const ClaimBody = Type.Object({
   max: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
-  leaseSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, default: 300 })),
+  leaseSeconds: Type.Optional(LeaseSeconds),
   lane: Type.Optional(Type.Union([Type.Literal('dead')], { description: 'Claim from the dead-letter lane instead of the regular lanes' }))
 }, { additionalProperties: false })
 
@@ -65,7 +70,7 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
     const body = (request.body ?? {}) as Static<typeof ClaimBody>
     const items = await queue.claim(request.principal!.name, {
       max: body.max ?? 10,
-      leaseMs: (body.leaseSeconds ?? 300) * 1000,
+      leaseMs: leaseMs(body.leaseSeconds),
       ...(body.lane === 'dead' ? { lanes: ['dead' as const] } : {})
     })
     return { items: items.map((i) => ({ ...i, leaseExpiresAt: new Date(i.leaseExpiresAt).toISOString() })) }
@@ -78,14 +83,14 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       summary: "Renew the caller's lease",
       security: [{ bearer: [] }],
       params: IdParams,
-      body: Type.Union([Type.Object({ leaseSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, default: 300 })) }, { additionalProperties: false }), Type.Null()]),
+      body: Type.Union([Type.Object({ leaseSeconds: Type.Optional(LeaseSeconds) }, { additionalProperties: false }), Type.Null()]),
       response: { 200: Type.Object({ id: Type.String(), leaseExpiresAt: Type.String({ format: 'date-time' }) }), ...errorResponses(400, 401, 403, 404, 409, 429, 503) }
     }
   }, async (request) => {
     const { id } = request.params as { id: string }
     const body = (request.body ?? {}) as { leaseSeconds?: number }
     try {
-      const expires = await queue.extend(id, request.principal!.name, (body.leaseSeconds ?? 300) * 1000)
+      const expires = await queue.extend(id, request.principal!.name, leaseMs(body.leaseSeconds))
       return { id, leaseExpiresAt: new Date(expires).toISOString() }
     } catch (err) { throw httpErrorOf(err) }
   })
@@ -155,7 +160,7 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       }
     }
   }, async (request) => {
-    const q = request.query as { lane?: 'urgent' | 'high' | 'normal' | 'low' | 'dead', limit?: number, cursor?: number }
+    const q = request.query as { lane?: Static<typeof QueueLane>, limit?: number, cursor?: number }
     const lane = q.lane ?? 'urgent'
     const page = await queue.list(lane, q.limit ?? 50, q.cursor)
     return { lane, items: page.items.map((i) => ({ id: i.id, articleId: i.articleId, text: i.text, screening: i.screening, attempts: i.attempts })), next: page.next }
