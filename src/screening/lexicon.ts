@@ -112,11 +112,7 @@ export class Lexicon {
     for (const f of forms) words.add(f)
     if (list.mode === 'patterns') return
     for (const f of forms) push(this.words, f, entry)
-    if (list.category !== 'libel' && form.length >= 4) {
-      const bucket = this.maskable.get(form.length) ?? []
-      bucket.push({ form, entry })
-      this.maskable.set(form.length, bucket)
-    }
+    if (list.category !== 'libel' && form.length >= 4) push(this.maskable, form.length, { form, entry })
   }
 
   /** Every list match in the tokens, phrases first so "war criminal" wins over "criminal". */
@@ -234,7 +230,7 @@ function pluralsOf (form: string): string[] {
   return /(x|z|ch|sh)$/.test(form) ? [form + 'es'] : [form + 's']
 }
 
-function push<T> (map: Map<string, T[]>, key: string, value: T): void {
+function push<K, T> (map: Map<K, T[]>, key: K, value: T): void {
   const list = map.get(key)
   if (list === undefined) map.set(key, [value])
   else list.push(value)
