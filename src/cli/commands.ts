@@ -127,10 +127,6 @@ export async function runBacktest (currentDir: string, proposedDir: string, comm
   let proposed
   try {
     current = await loadRules(currentDir)
-  } catch (err) {
-    return problems(err)
-  }
-  try {
     proposed = await loadRules(proposedDir)
   } catch (err) {
     return problems(err)
