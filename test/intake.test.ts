@@ -188,5 +188,12 @@ t.test('OpenAPI document', async (t) => {
     t.ok(doc.paths[path], `documents ${path}`)
   }
   t.ok(doc.paths['/v1/comments'].post.requestBody.content['application/json'].schema.properties.articleId)
+  // Every route that needs a key says so; health checks do not.
+  for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown }>>)) {
+    for (const [method, op] of Object.entries(methods)) {
+      if (path === '/healthz' || path === '/readyz') t.equal(op.security, undefined, `${method} ${path} needs no key`)
+      else t.same(op.security, [{ bearer: [] }], `${method} ${path} documents the bearer key`)
+    }
+  }
   t.equal((await app.inject({ url: '/docs' })).statusCode < 400, true, 'UI is served')
 })

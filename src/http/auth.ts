@@ -51,6 +51,11 @@ function roleProblem (request: FastifyRequest): HttpError | undefined {
 export default fp(async function auth (app: FastifyInstance, opts: { keys: ApiKey[] }) {
   const lookup = keyLookup(opts.keys)
   app.decorateRequest('principal', undefined)
+  // A route that needs a key says so in the OpenAPI document: derived from its roles, so
+  // the document cannot disagree with what the hook below enforces.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.roles !== undefined) route.schema = { security: [{ bearer: [] }], ...route.schema }
+  })
   // Callback hooks: they run on every request, and need neither a promise nor a microtask.
   app.addHook('onRequest', (request, _reply, done) => {
     const secret = bearer(request)

@@ -62,7 +62,6 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
     schema: {
       tags: ['review'],
       summary: 'Lease comments for review: most urgent lane first, oldest first',
-      security: [{ bearer: [] }],
       body: Type.Union([ClaimBody, Type.Null()]),
       response: { 200: Type.Object({ items: Type.Array(Item) }), ...errorResponses(400, 401, 403, 415, 429, 503) }
     }
@@ -81,7 +80,6 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
     schema: {
       tags: ['review'],
       summary: "Renew the caller's lease",
-      security: [{ bearer: [] }],
       params: IdParams,
       body: Type.Union([Type.Object({ leaseSeconds: Type.Optional(LeaseSeconds) }, { additionalProperties: false }), Type.Null()]),
       response: { 200: Type.Object({ id: Type.String(), leaseExpiresAt: Type.String({ format: 'date-time' }) }), ...errorResponses(400, 401, 403, 404, 409, 429, 503) }
@@ -100,7 +98,6 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
     schema: {
       tags: ['review'],
       summary: 'Give the comment back to the queue, in its old place',
-      security: [{ bearer: [] }],
       params: IdParams,
       response: { 200: Type.Object({ id: Type.String(), released: Type.Literal(true) }), ...errorResponses(401, 403, 404, 409, 429, 503) }
     }
@@ -118,7 +115,6 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       tags: ['review'],
       summary: 'Approve or reject a comment you hold',
       description: 'Only the lease holder may decide. The same decision sent again answers 200 with no second effect.',
-      security: [{ bearer: [] }],
       params: IdParams,
       body: DecisionBody,
       response: { 200: Type.Object({ id: Type.String(), status: Status, decision: Decision }), ...errorResponses(400, 401, 403, 404, 409, 415, 429, 503) }
@@ -144,7 +140,6 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
     schema: {
       tags: ['review'],
       summary: 'List pending comments of one lane in queue order, without claiming them',
-      security: [{ bearer: [] }],
       querystring: Type.Object({
         lane: Type.Optional(QueueLane),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
@@ -172,7 +167,6 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
     schema: {
       tags: ['review'],
       summary: 'Queue depth per lane, oldest pending age, leases, dead letters, decisions in the last hour',
-      security: [{ bearer: [] }],
       response: {
         200: Type.Object({
           lanes: Type.Object({ urgent: LaneStats, high: LaneStats, normal: LaneStats, low: LaneStats, dead: LaneStats }),
@@ -192,7 +186,6 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
     schema: {
       tags: ['review'],
       summary: 'Every event of a comment: screened, queued, claimed, released, lease expired, decided',
-      security: [{ bearer: [] }],
       params: IdParams,
       response: { 200: Type.Object({ id: Type.String(), events: Type.Array(Event) }), ...errorResponses(401, 403, 404, 429, 503) }
     }
@@ -208,7 +201,6 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
     schema: {
       tags: ['comments'],
       summary: 'Every final decision in order (automatic ones too); follow `next`',
-      security: [{ bearer: [] }],
       querystring: Type.Object({
         after: Type.Optional(Type.String({ pattern: '^\\d+-\\d+$', description: 'The `next` of the previous page; omit to start at the beginning' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 }))

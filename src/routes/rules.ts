@@ -25,7 +25,6 @@ export default async function rulesRoutes (app: FastifyInstance): Promise<void> 
     schema: {
       tags: ['rules'],
       summary: 'The running rules: version, counts, and the last reload error',
-      security: [{ bearer: [] }],
       response: { 200: RulesStatus, ...errorResponses(401, 403, 429) }
     }
   }, async () => app.rules.status())
@@ -36,7 +35,6 @@ export default async function rulesRoutes (app: FastifyInstance): Promise<void> 
       tags: ['rules'],
       summary: 'Reload the rules folder now',
       description: 'A broken folder leaves the running rules in place: the answer is 422 with the problems, file by file and line by line.',
-      security: [{ bearer: [] }],
       response: { 200: RulesStatus, 422: RulesStatus, ...errorResponses(401, 403, 429) }
     }
   }, async (_request, reply) => {
