@@ -13,6 +13,10 @@ export function storeUnavailable (): HttpError {
   return new HttpError(503, 'STORE_UNAVAILABLE', 'The comment store is not reachable right now; nothing was stored. Retry after a second.', { 'retry-after': '1' })
 }
 
+export function commentNotFound (id: string): HttpError {
+  return new HttpError(404, 'COMMENT_NOT_FOUND', `No comment with id "${id}".`)
+}
+
 const UNAVAILABLE = /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries|^LOADING|^MISCONF|^BUSY|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN/i
 
 /** True for ioredis failures that mean "Redis is down or slow", not a bug of ours. */

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { screen } from '../screening/screen.js'
 import type { Ruleset } from '../screening/ruleset.js'
 import type { ScreenResult } from '../screening/types.js'
-import { HttpError } from '../http/errors.js'
+import { commentNotFound, HttpError } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
 import type { Decision as StoredDecision } from '../queue/review-queue.js'
 import { CommentId, Context, Decision, errorResponses, Screening, Status, Lane } from './schemas.js'
@@ -116,7 +116,7 @@ export default async function commentRoutes (app: FastifyInstance): Promise<void
   }, async (request) => {
     const { id } = request.params as { id: string }
     const view = await queue.get(id)
-    if (view === undefined) throw new HttpError(404, 'COMMENT_NOT_FOUND', `No comment with id "${id}".`)
+    if (view === undefined) throw commentNotFound(id)
     return {
       id,
       status: view.status,

@@ -2,7 +2,7 @@
 // stats and each comment's history. The site follows decisions through /v1/decisions.
 import { Type, type Static } from 'typebox'
 import type { FastifyInstance } from 'fastify'
-import { HttpError } from '../http/errors.js'
+import { commentNotFound, HttpError } from '../http/errors.js'
 import { QueueError, type HistoryEvent } from '../queue/review-queue.js'
 import { CommentId, Context, Decision, errorResponses, QueueLane, Screening, Status } from './schemas.js'
 import { decisionView } from './comments.js'
@@ -192,7 +192,7 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
   }, async (request) => {
     const { id } = request.params as { id: string }
     const events = await queue.history(id)
-    if (events === undefined) throw new HttpError(404, 'COMMENT_NOT_FOUND', `No comment with id "${id}".`)
+    if (events === undefined) throw commentNotFound(id)
     return { id, events: events.map(eventView) }
   })
 
