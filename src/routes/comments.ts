@@ -2,7 +2,8 @@
 // answers with the verdict. Also: status of one comment, and screening without storing.
 import { randomUUID } from 'node:crypto'
 import { Type, type Static } from 'typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { screen } from '../screening/screen.js'
 import type { Ruleset } from '../screening/ruleset.js'
 import type { ScreenResult } from '../screening/types.js'
@@ -56,7 +57,7 @@ function screenBody (body: { text: string, context?: Static<typeof Context> }, r
   return screen({ text: body.text, ...(body.context !== undefined ? { context: body.context } : {}) }, ruleset)
 }
 
-export default async function commentRoutes (app: FastifyInstance): Promise<void> {
+const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { queue, rules, config } = app
 
   /** Checks a schema cannot express: characters that do not survive storage, length in characters. */
@@ -81,9 +82,9 @@ export default async function commentRoutes (app: FastifyInstance): Promise<void
       response: { 202: Accepted, ...errorResponses(400, 401, 403, 413, 415, 429, 503) }
     }
   }, async (request, reply) => {
-    const body = request.body as Static<typeof CommentBody>
+    const { body } = request
     checkText(request, body.text)
-    const headerKey = (request.headers as { 'idempotency-key'?: string })['idempotency-key']
+    const headerKey = request.headers['idempotency-key']
     const id = body.id ?? headerKey ?? randomUUID()
     // One rule set for the whole request, however many reloads happen meanwhile.
     const { ruleset } = rules.current
@@ -114,7 +115,7 @@ export default async function commentRoutes (app: FastifyInstance): Promise<void
       response: { 200: CommentView, ...errorResponses(400, 401, 403, 404, 429, 503) }
     }
   }, async (request) => {
-    const { id } = request.params as { id: string }
+    const { id } = request.params
     const view = await queue.get(id)
     if (view === undefined) throw commentNotFound(id)
     return {
@@ -138,9 +139,11 @@ export default async function commentRoutes (app: FastifyInstance): Promise<void
       }
     }
   }, async (request) => {
-    const body = request.body as Static<typeof ScreenBody>
+    const { body } = request
     checkText(request, body.text)
     const { screening, verdict } = screenBody(body, rules.current.ruleset)
     return { status: verdict.status, ...(verdict.reason !== undefined ? { reason: verdict.reason } : {}), lane: verdict.lane, screening }
   })
 }
+
+export default commentRoutes

@@ -1,8 +1,8 @@
 // Liveness and readiness for orchestrators; no key needed, no rate limit.
 import { Type } from 'typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 
-export default async function healthRoutes (app: FastifyInstance): Promise<void> {
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', {
     config: { rateLimit: false },
     schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } }
@@ -30,3 +30,5 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     return reply.code(redis === 'ok' ? 200 : 503).send(body)
   })
 }
+
+export default healthRoutes

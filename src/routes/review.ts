@@ -1,7 +1,7 @@
 // Moderators' side: claim comments, extend or release leases, decide; queue listing,
 // stats and each comment's history. The site follows decisions through /v1/decisions.
 import { Type, type Static } from 'typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { commentNotFound, HttpError } from '../http/errors.js'
 import { QueueError, type HistoryEvent } from '../queue/review-queue.js'
 import { CommentId, Context, Decision, errorResponses, QueueLane, Screening, Status } from './schemas.js'
@@ -37,6 +37,9 @@ const DecisionBody = Type.Object({
 
 const IdParams = Type.Object({ id: CommentId })
 
+/** One history event: its type and time, and whatever else that type of event carries. */
+const Event = Type.Object({ type: Type.String(), at: Type.String({ format: 'date-time' }) }, { additionalProperties: true })
+
 const QUEUE_ERRORS: Record<string, [number, string]> = {
   NOT_FOUND: [404, 'No comment with this id.'],
   DECIDED: [409, 'This comment has already been decided.'],
@@ -53,7 +56,7 @@ function httpErrorOf (err: unknown): unknown {
   return new HttpError(status, code, message)
 }
 
-export default async function reviewRoutes (app: FastifyInstance): Promise<void> {
+const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { queue } = app
   const moderator = { roles: ['moderator' as const] }
 
@@ -85,7 +88,7 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       response: { 200: Type.Object({ id: Type.String(), leaseExpiresAt: Type.String({ format: 'date-time' }) }), ...errorResponses(400, 401, 403, 404, 409, 429, 503) }
     }
   }, async (request) => {
-    const { id } = request.params as { id: string }
+    const { id } = request.params
     const body = (request.body ?? {}) as { leaseSeconds?: number }
     try {
       const expires = await queue.extend(id, request.principal!.name, leaseMs(body.leaseSeconds))
@@ -102,7 +105,7 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       response: { 200: Type.Object({ id: Type.String(), released: Type.Literal(true) }), ...errorResponses(401, 403, 404, 409, 429, 503) }
     }
   }, async (request) => {
-    const { id } = request.params as { id: string }
+    const { id } = request.params
     try {
       await queue.release(id, request.principal!.name)
       return { id, released: true as const }
@@ -120,8 +123,8 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       response: { 200: Type.Object({ id: Type.String(), status: Status, decision: Decision }), ...errorResponses(400, 401, 403, 404, 409, 415, 429, 503) }
     }
   }, async (request) => {
-    const { id } = request.params as { id: string }
-    const body = request.body as Static<typeof DecisionBody>
+    const { id } = request.params
+    const { body } = request
     const reasons = app.rules.current.reasons
     if (body.decision === 'reject' && body.reason === undefined) {
       throw new HttpError(400, 'REASON_REQUIRED', `A rejection needs a reason, one of: ${reasons.join(', ')}.`)
@@ -155,7 +158,7 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       }
     }
   }, async (request) => {
-    const q = request.query as { lane?: Static<typeof QueueLane>, limit?: number, cursor?: number }
+    const q = request.query
     const lane = q.lane ?? 'urgent'
     const page = await queue.list(lane, q.limit ?? 50, q.cursor)
     return { lane, items: page.items.map((i) => ({ id: i.id, articleId: i.articleId, text: i.text, screening: i.screening, attempts: i.attempts })), next: page.next }
@@ -180,7 +183,6 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
     }
   }, async () => await queue.stats())
 
-  const Event = Type.Object({ type: Type.String(), at: Type.String({ format: 'date-time' }) }, { additionalProperties: true })
   app.get('/v1/comments/:id/history', {
     config: { roles: ['moderator', 'admin'] },
     schema: {
@@ -190,7 +192,7 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       response: { 200: Type.Object({ id: Type.String(), events: Type.Array(Event) }), ...errorResponses(401, 403, 404, 429, 503) }
     }
   }, async (request) => {
-    const { id } = request.params as { id: string }
+    const { id } = request.params
     const events = await queue.history(id)
     if (events === undefined) throw commentNotFound(id)
     return { id, events: events.map(eventView) }
@@ -214,14 +216,16 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       }
     }
   }, async (request) => {
-    const q = request.query as { after?: string, limit?: number }
+    const q = request.query
     const page = await queue.feed(q.after, q.limit ?? 100)
     return { items: page.items.map(({ cursor: _cursor, ...i }) => ({ ...i, decidedAt: new Date(i.decidedAt).toISOString() })), next: page.next }
   })
 }
 
-function eventView (e: HistoryEvent): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...e, at: new Date(e.at).toISOString() }
+export default reviewRoutes
+
+function eventView (e: HistoryEvent): Static<typeof Event> {
+  const out: Static<typeof Event> & Record<string, unknown> = { ...e, at: new Date(e.at).toISOString() }
   if (typeof e.leaseExpiresAt === 'number') out.leaseExpiresAt = new Date(e.leaseExpiresAt).toISOString()
   // Lua's cjson writes empty strings for absent reasons and notes; leave them out.
   for (const k of ['reason', 'note', 'by']) if (out[k] === '') delete out[k]

@@ -1,7 +1,7 @@
 // Ops: which rules run here, and a reload on demand (the folder is also watched, and
 // SIGHUP reloads too). Each replica answers for itself, so ops can compare versions.
 import { Type } from 'typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from './schemas.js'
 
 const Problem = Type.Object({ file: Type.String(), line: Type.Optional(Type.Integer()), message: Type.String() })
@@ -19,7 +19,7 @@ const RulesStatus = Type.Object({
   lastError: Type.Union([Type.Object({ at: Type.String({ format: 'date-time' }), message: Type.String(), problems: Type.Array(Problem) }), Type.Null()])
 })
 
-export default async function rulesRoutes (app: FastifyInstance): Promise<void> {
+const rulesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/rules', {
     config: { roles: ['admin'] },
     schema: {
@@ -42,3 +42,5 @@ export default async function rulesRoutes (app: FastifyInstance): Promise<void> 
     return reply.code(ok ? 200 : 422).send(app.rules.status())
   })
 }
+
+export default rulesRoutes
