@@ -57,7 +57,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false } }
   })
   app.decorate('config', config)
-  app.decorate('queue', new ReviewQueue(deps.redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts }))
+  app.decorate('queue', new ReviewQueue(deps.redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts, retentionMs: config.retentionMs }))
   app.decorate('rules', deps.rules)
 
   // The access log: one line per request, without bodies (no comment text at info level)

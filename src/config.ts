@@ -25,6 +25,11 @@ const EnvSchema = Type.Object({
   MAX_TEXT_LENGTH: Type.Integer({ minimum: 1, maximum: 1000000, default: 10000 }),
   /** Delivery attempts (expired leases) before a comment moves to the dead-letter lane. */
   MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /**
+   * Days a decided comment (record, history) and its entry in the decisions feed are kept
+   * in Redis; 0 keeps them forever. Comments waiting for review are never removed.
+   */
+  RETENTION_DAYS: Type.Number({ minimum: 0, maximum: 36500, default: 0 }),
   /** Grace period for in-flight requests on SIGTERM. */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 10000 })
 })
@@ -50,6 +55,8 @@ export interface Config {
   rateLimit: { max: number, timeWindow: number | string }
   maxTextLength: number
   maxAttempts: number
+  /** How long decided comments are kept, in milliseconds; 0 = forever. */
+  retentionMs: number
   shutdownTimeoutMs: number
 }
 
@@ -108,6 +115,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { max: e.RATE_LIMIT_MAX, timeWindow: window },
     maxTextLength: e.MAX_TEXT_LENGTH,
     maxAttempts: e.MAX_ATTEMPTS,
+    retentionMs: Math.round(e.RETENTION_DAYS * 86400000),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS
   }
 }

@@ -6,6 +6,7 @@ t.test('defaults', async (t) => {
   t.equal(c.port, 3000)
   t.equal(c.rulesDir, './rules')
   t.equal(c.maxTextLength, 10000)
+  t.equal(c.retentionMs, 0, 'decided comments are kept forever unless RETENTION_DAYS says otherwise')
   t.equal(c.redisUrl, undefined, 'no REDIS_URL: the embedded redis-server is used')
   t.ok(c.devKeys, 'development keys when API_KEYS is empty')
   t.same(c.apiKeys, DEVELOPMENT_KEYS)
@@ -20,6 +21,8 @@ t.test('a bad value names the variable', async (t) => {
     [{ RATE_LIMIT_WINDOW: 'soon' }, /RATE_LIMIT_WINDOW/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ RETENTION_DAYS: '-1' }, /RETENTION_DAYS/],
+    [{ RETENTION_DAYS: 'a month' }, /RETENTION_DAYS/],
     [{ API_KEYS: 'site:rasa' }, /API_KEYS/],
     [{ API_KEYS: 'root:rasa:12345678' }, /API_KEYS: "root" is not a role/],
     [{ API_KEYS: 'site:rasa:short' }, /shorter than 8/],
@@ -48,4 +51,6 @@ t.test('numbers and durations', async (t) => {
   t.same(loadConfig({ RATE_LIMIT_WINDOW: '10 seconds' }).rateLimit.timeWindow, '10 seconds')
   t.equal(loadConfig({ PORT: '8080', RULES_WATCH: 'false' }).port, 8080)
   t.equal(loadConfig({ RULES_WATCH: 'false' }).rulesWatch, false)
+  t.equal(loadConfig({ RETENTION_DAYS: '30' }).retentionMs, 30 * 86400000)
+  t.equal(loadConfig({ RETENTION_DAYS: '0.5' }).retentionMs, 43200000, 'fractions of a day')
 })

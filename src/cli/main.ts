@@ -26,7 +26,7 @@ async function withQueue<T> (f: (queue: ReviewQueue) => Promise<T>): Promise<T> 
   if (config.redisUrl === undefined) throw new Error('set REDIS_URL to the Redis that holds the decisions (e.g. redis://127.0.0.1:6379)')
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
   try {
-    return await f(new ReviewQueue(redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts }))
+    return await f(new ReviewQueue(redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts, retentionMs: config.retentionMs }))
   } finally {
     redis.disconnect()
   }

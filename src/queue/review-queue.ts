@@ -103,6 +103,8 @@ interface QueueCommands {
 export interface ReviewQueueOptions {
   prefix: string
   maxAttempts: number
+  /** How long a decided comment and its feed entry are kept, in ms; 0 or absent: forever. */
+  retentionMs?: number
 }
 
 export class ReviewQueue {
@@ -123,12 +125,14 @@ export class ReviewQueue {
     this.r = redis as Redis & QueueCommands
   }
 
+  private get retentionMs (): number { return this.options.retentionMs ?? 0 }
+
   async enqueue (record: CommentRecord, screening: Screening, verdict: { status: Status, lane: Lane, reason?: string, reasonCode?: string }): Promise<EnqueueResult> {
     const k = this.keys
     const reply = await this.r.mqEnqueue(
       k.comment(record.id), k.seq, k.ready(verdict.lane), k.decisions, k.recent,
       k.base, record.id, JSON.stringify(record), JSON.stringify(screening), verdict.status, verdict.lane,
-      verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion
+      verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion, this.retentionMs
     )
     const [created, status, reason, stored] = reply as [number, Status, string, string]
     return {
@@ -181,7 +185,7 @@ export class ReviewQueue {
   /** Returns the decision and whether this call made it (false: the same decision was already recorded). */
   async decide (id: string, holder: string, decision: 'approve' | 'reject', reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
     const k = this.keys
-    const [code, json] = await this.r.mqDecide(k.comment(id), k.leases, k.decisions, k.recent, k.base, id, holder, decision, reason ?? '', note ?? '', this.options.maxAttempts)
+    const [code, json] = await this.r.mqDecide(k.comment(id), k.leases, k.decisions, k.recent, k.base, id, holder, decision, reason ?? '', note ?? '', this.options.maxAttempts, this.retentionMs)
     const parsed = typeof json === 'string' ? JSON.parse(json) as Decision : undefined
     if (code === 'OK' || code === 'SAME') return { decision: parsed!, changed: code === 'OK' }
     throw new QueueError(code as QueueErrorCode, parsed)

@@ -111,6 +111,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['comments'],
       summary: 'Status of one comment, with the decision once made',
+      description: '404 COMMENT_NOT_FOUND for an unknown id, and, when RETENTION_DAYS is set, for a comment decided longer ago than that.',
       params: Type.Object({ id: CommentId }),
       response: { 200: CommentView, ...errorResponses(400, 401, 403, 404, 429, 503) }
     }

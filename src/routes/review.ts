@@ -203,6 +203,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['comments'],
       summary: 'Every final decision in order (automatic ones too); follow `next`',
+      description: 'With RETENTION_DAYS set, decisions older than the retention leave the feed: read it more often than that.',
       querystring: Type.Object({
         after: Type.Optional(Type.String({ pattern: '^\\d+-\\d+$', description: 'The `next` of the previous page; omit to start at the beginning' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 }))

@@ -15,11 +15,25 @@ local function history(base, id, ...)
 end
 
 -- A final decision goes into the feed (the stream the site pages through) and the
--- last hour's decision times (for stats), whoever made it.
-local function feed_decision(stream, recent, id, status, reason, by, now)
-  redis.call('XADD', stream, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
+-- last hour's decision times (for stats), whoever made it. With a retention (ms, 0 for
+-- none) the feed drops entries older than that as it grows: exact trimming by entry id
+-- (ids are times), a few entries at a time since every decision trims.
+local function feed_decision(stream, recent, id, status, reason, by, now, retention)
+  if retention > 0 then
+    redis.call('XADD', stream, 'MINID', now - retention, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
+  else
+    redis.call('XADD', stream, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
+  end
   redis.call('ZADD', recent, now, id)
   redis.call('ZREMRANGEBYSCORE', recent, '-inf', now - 3600000)
+end
+
+-- A decided comment is kept `retention` ms (0: forever), then Redis removes its record
+-- and history. Called once the decision is written: nothing writes to it afterwards.
+local function expire_decided(base, id, retention)
+  if retention <= 0 then return end
+  redis.call('PEXPIRE', base .. 'c:' .. id, retention)
+  redis.call('PEXPIRE', base .. 'h:' .. id, retention)
 end
 
 -- Give back a comment whose lease ran out: to its lane with its original place in line,

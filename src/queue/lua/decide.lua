@@ -1,7 +1,7 @@
 -- Record a moderator's decision: only the lease holder may decide, exactly once.
 -- KEYS[1] comment hash  KEYS[2] leases zset  KEYS[3] decisions stream  KEYS[4] recent zset
 -- ARGV[1] base  ARGV[2] id  ARGV[3] holder  ARGV[4] "approve"|"reject"  ARGV[5] reason code
--- ARGV[6] note  ARGV[7] max attempts
+-- ARGV[6] note  ARGV[7] max attempts  ARGV[8] retention of decided comments in ms (0: forever)
 -- Returns {"OK", decision JSON} for a new decision, {"SAME", decision JSON} when this exact
 -- decision was already recorded (a retry: no second effect), or {error code}: NOT_FOUND,
 -- ALREADY_DECIDED, NOT_CLAIMED, LEASE_LOST, LEASE_EXPIRED.
@@ -23,6 +23,8 @@ local json = cjson.encode(d)
 redis.call('HSET', c, 'status', status, 'decision', json)
 redis.call('HDEL', c, 'holder', 'leaseExpiresAt')
 redis.call('ZREM', KEYS[2], id)
-feed_decision(KEYS[3], KEYS[4], id, status, reason, holder, now)
+local retention = tonumber(ARGV[8])
+feed_decision(KEYS[3], KEYS[4], id, status, reason, holder, now, retention)
 history(base, id, { type = 'decided', at = now, by = holder, decision = decision, reason = reason, note = ARGV[6] })
+expire_decided(base, id, retention)
 return { 'OK', json }

@@ -4,6 +4,7 @@
 -- ARGV[1] base  ARGV[2] id  ARGV[3] record JSON  ARGV[4] screening JSON
 -- ARGV[5] status (pending|approved|rejected)  ARGV[6] lane  ARGV[7] reader reason ("" if none)
 -- ARGV[8] reason code ("" if none)  ARGV[9] submitted by  ARGV[10] rules version
+-- ARGV[11] retention of decided comments in ms (0: forever)
 -- Returns {1, status, reader reason} for a new comment; for a comment that already exists
 -- (same id), {0, initial status, reader reason, screening JSON}: the original result, and
 -- nothing is written.
@@ -26,8 +27,10 @@ else
   local decision = { decision = (status == 'approved') and 'approve' or 'reject', reason = ARGV[8],
     decidedBy = 'moderato', decidedAt = now, automatic = true }
   redis.call('HSET', c, 'decision', cjson.encode(decision))
-  feed_decision(KEYS[4], KEYS[5], id, status, ARGV[8], 'moderato', now)
+  local retention = tonumber(ARGV[11])
+  feed_decision(KEYS[4], KEYS[5], id, status, ARGV[8], 'moderato', now, retention)
   history(base, id, screened, { type = 'decided', at = now, by = 'moderato', decision = decision.decision, reason = ARGV[8], automatic = true })
+  expire_decided(base, id, retention)
 end
 -- The caller has the screening it sent: no need to send it back.
 return { 1, status, ARGV[7] }
