@@ -42,9 +42,16 @@ export function classifyTargets (tokens: Token[], people: Set<string>, config: T
   })
 }
 
+// A singular subject: "Smith is a liar" says something of one named someone, unless the
+// subject is an abstract noun ("Capitalism is corrupt", "Taxation is theft").
+const SINGULAR_COPULA = new Set(['is', 'was'])
+const ABSTRACT_NOUN = /(?:ism|ity|tion|sion|ness|ment|ship|ics)$/
+
 /**
  * A capitalised word that is not a common English word, and is not merely the first word
- * of a sentence unless a second capitalised word follows ("Boris Johnson lied").
+ * of a sentence unless a second capitalised word follows ("Boris Johnson lied") or it is
+ * the subject of "is"/"was" ("Smith is a liar"): a capitalised first word alone could be
+ * any word.
  */
 function looksLikeName (tokens: Token[], i: number): boolean {
   const t = tokens[i]!
@@ -53,7 +60,9 @@ function looksLikeName (tokens: Token[], i: number): boolean {
   const next = tokens[i + 1]
   const sentenceStart = prev === undefined || prev.sentence !== t.sentence
   if (!sentenceStart) return true
-  return next !== undefined && next.sentence === t.sentence && next.capitalized && !ENGLISH_WORDS.has(next.norm)
+  if (next === undefined || next.sentence !== t.sentence) return false
+  if (SINGULAR_COPULA.has(next.norm)) return !ABSTRACT_NOUN.test(t.norm)
+  return next.capitalized && !ENGLISH_WORDS.has(next.norm)
 }
 
 /** The nearest target of a match spanning tokens first..last, within the same clause. */
