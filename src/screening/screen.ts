@@ -18,6 +18,8 @@ interface Context {
   text: string
   tokens: Token[]
   kinds: Array<TargetKind | undefined>
+  /** Whether a list matched the token at this index. */
+  isListed: (i: number) => boolean
   rules: Ruleset
 }
 
@@ -39,7 +41,7 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>)
     const aimed = list.mode === 'aimed'
     const needsTarget = aimed || Object.keys(list.when).length > 0
     // Joined tokens ("f u c k") sit outside the token array and are never aimed.
-    const target = needsTarget && hit.first >= 0 ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets) : undefined
+    const target = needsTarget && hit.first >= 0 ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets, ctx.isListed) : undefined
     if (aimed && target === undefined) continue
     const category = target !== undefined ? (list.when[target.kind] ?? list.category) : list.category
     // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
@@ -111,8 +113,9 @@ export function screen (input: ScreenInput, rules: Ruleset): ScreenResult {
   const hits = rules.lexicon.match(tokens, joined)
   const listed = new Set<number>()
   for (const h of hits) for (let i = h.first; i >= 0 && i <= h.last; i++) listed.add(i)
-  const kinds = classifyTargets(tokens, peopleWords(input.context?.people), rules.targets, (i) => listed.has(i))
-  const ctx: Context = { text, tokens, kinds, rules }
+  const isListed = (i: number): boolean => listed.has(i)
+  const kinds = classifyTargets(tokens, peopleWords(input.context?.people), rules.targets, isListed)
+  const ctx: Context = { text, tokens, kinds, isListed, rules }
 
   const raw: Flag[] = []
   if (language.english === false) {

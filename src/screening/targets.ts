@@ -62,18 +62,28 @@ function looksLikeName (tokens: Token[], i: number): boolean {
   if (!sentenceStart) return true
   if (next === undefined || next.sentence !== t.sentence) return false
   if (SINGULAR_COPULA.has(next.norm)) return !ABSTRACT_NOUN.test(t.norm)
-  return next.capitalized && !ENGLISH_WORDS.has(next.norm)
+  // "Perhaps I …", "Today I …": the pronoun is capitalised, the first word is no first name.
+  return next.capitalized && next.norm !== 'i' && !ENGLISH_WORDS.has(next.norm)
 }
 
-/** The nearest target of a match spanning tokens first..last, within the same clause. */
-export function findTarget (tokens: Token[], kinds: Array<TargetKind | undefined>, first: number, last: number, config: TargetConfig): Target | undefined {
+// Words that join allegations into one: "X is a liar and a war criminal".
+const COORDINATORS = new Set(['and', 'or', 'nor'])
+
+/**
+ * The nearest target of a match spanning tokens first..last, within the same clause.
+ * Looking back, listed words and the words that join them do not use up the window, so
+ * coordinated allegations share their target ("Boris Johnson is a liar, a thief and a
+ * war criminal": all three are aimed at him).
+ */
+export function findTarget (tokens: Token[], kinds: Array<TargetKind | undefined>, first: number, last: number, config: TargetConfig, isListed: (i: number) => boolean): Target | undefined {
   const sentence = tokens[first]!.sentence
-  for (let i = first - 1, seen = 0; i >= 0 && seen <= config.before; i--, seen++) {
+  for (let i = first - 1, seen = 0; i >= 0 && seen <= config.before; i--) {
     const t = tokens[i]!
     if (t.sentence !== sentence) break
     const kind = kinds[i]
     if (kind !== undefined) return { kind, index: i }
     if (config.breakers.has(t.norm)) break
+    if (!isListed(i) && !COORDINATORS.has(t.norm)) seen++
   }
   for (let i = last + 1, seen = 0; i < tokens.length && seen <= config.after; i++, seen++) {
     const t = tokens[i]!

@@ -35,6 +35,11 @@ t.test('libel: allegations against an identifiable person', async (t) => {
   t.same(texts('I think Boris Johnson is a liar.'), ['Boris Johnson is a liar'])
   t.same(texts('What a liar, Mr Smith.'), ['liar, Mr Smith'])
   t.same(texts('You are a liar, Mr Smith.'), ['You are a liar'], 'the nearest target before the word wins')
+  // Coordinated allegations share their target, however long the list.
+  t.same(texts('Boris Johnson is a liar and a war criminal.'), ['Boris Johnson is a liar and a war criminal', 'Boris Johnson is a liar'])
+  t.same(categories('He is a liar, a thief and a fraud.'), ['insult', 'libel'])
+  t.same(categories('He is a man of the people and a fraud.'), [], 'only listed words and "and" are free: the window still ends')
+  t.same(categories('Perhaps I am rather slow and stupid.'), [], '"Perhaps I": the pronoun does not make the first word a name')
 })
 
 t.test('identity attacks: slurs, dehumanising generalisations, insults aimed at groups', async (t) => {
