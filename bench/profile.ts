@@ -15,6 +15,7 @@ const PARTS: Array<[string, (f: CallFrame) => boolean]> = [
   ['start-up (module loading)', (f) => /node:internal\/modules/.test(f.url)],
   ['screening (incl. franc, eld, bad-words)', (f) => /\/screening\//.test(f.url) || /node_modules\/(eld|franc|trigram-utils|n-gram|collapse-white-space|bad-words|re2js)\//.test(f.url)],
   ['rate limiter', (f) => /@fastify\/rate-limit/.test(f.url)],
+  ['metrics (prom-client)', (f) => /node_modules\/prom-client\/|\/http\/metrics/.test(f.url)],
   ['access log (pino)', (f) => /node_modules\/(pino|sonic-boom)\//.test(f.url)],
   ['Redis client (ioredis)', (f) => /node_modules\/(ioredis|standard-as-callback|redis-errors|cluster-key-slot)\//.test(f.url)],
   ['review queue (arguments, JSON)', (f) => /\/queue\//.test(f.url)],

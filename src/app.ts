@@ -10,6 +10,7 @@ import type { Config } from './config.js'
 import type { RulesStore } from './rules/store.js'
 import { ReviewQueue } from './queue/review-queue.js'
 import auth from './http/auth.js'
+import metrics from './http/metrics.js'
 import { installErrorHandler } from './http/errors.js'
 import { installValidators } from './http/validation.js'
 import { ErrorBody } from './routes/schemas.js'
@@ -101,6 +102,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   await app.register(auth, { keys: config.apiKeys })
+  await app.register(metrics)
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimit.max,

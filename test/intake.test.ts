@@ -184,7 +184,7 @@ t.test('OpenAPI document', async (t) => {
   t.equal(res.statusCode, 200)
   const doc = res.json()
   t.match(doc.openapi, /^3\./)
-  for (const path of ['/v1/comments', '/v1/comments/{id}', '/v1/screen', '/healthz', '/readyz', '/v1/review/claim', '/v1/decisions', '/v1/rules']) {
+  for (const path of ['/v1/comments', '/v1/comments/{id}', '/v1/screen', '/healthz', '/readyz', '/v1/review/claim', '/v1/decisions', '/v1/rules', '/metrics']) {
     t.ok(doc.paths[path], `documents ${path}`)
   }
   t.ok(doc.paths['/v1/comments'].post.requestBody.content['application/json'].schema.properties.articleId)

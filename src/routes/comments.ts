@@ -97,6 +97,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(body.context !== undefined ? { context: body.context } : {}),
       submittedBy: request.principal!.name
     }, screening, verdict)
+    if (result.created) app.metrics.commentStored(screening, verdict)
     request.logFields = { commentId: id, status: result.status, replay: !result.created, flags: result.screening.flags.length }
     return reply.code(202).header('idempotent-replayed', String(!result.created)).send({
       id,

@@ -133,7 +133,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw new HttpError(400, 'UNKNOWN_REASON', `"${body.reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
     }
     try {
-      const { decision } = await queue.decide(id, request.principal!.name, body.decision, body.reason, body.note)
+      const { decision, changed } = await queue.decide(id, request.principal!.name, body.decision, body.reason, body.note)
+      if (changed) app.metrics.decisionMade(decision.decision)
       return { id, status: decision.decision === 'approve' ? 'approved' as const : 'rejected' as const, decision: decisionView(decision, true) }
     } catch (err) { throw httpErrorOf(err) }
   })
