@@ -122,9 +122,10 @@ const metricsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (_request, reply) => {
     await readQueue()
+    const status = app.rules.status()
     rules.reset()
-    rules.set({ version: app.rules.status().version }, 1)
-    rulesError.set(app.rules.status().lastError === null ? 0 : 1)
+    rules.set({ version: status.version }, 1)
+    rulesError.set(status.lastError === null ? 0 : 1)
     return await reply.type(registry.contentType).send(await registry.metrics())
   })
 }
