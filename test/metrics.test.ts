@@ -1,6 +1,8 @@
 // GET /metrics: Prometheus text with what the service did, read back after real traffic.
 import t from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startRedis, buildTestApp, auth, tempDir, KEYS, RULES_DIR, comment } from './helper.js'
 
 const site = auth(KEYS.site)
 const alice = auth(KEYS.alice)
@@ -73,4 +75,19 @@ t.test('with Redis down the scrape still answers, and says so', async (t) => {
   t.equal(res.statusCode, 200)
   t.equal(sample(res.body, 'moderato_redis_up'), 0)
   t.notMatch(res.body, /^moderato_queue_depth\{/m, 'no stale queue figures')
+})
+
+t.test('a failed rules reload shows until a reload succeeds', async (t) => {
+  const redis = await startRedis(t)
+  const dir = await tempDir(t)
+  cpSync(RULES_DIR, dir, { recursive: true })
+  const { app } = await buildTestApp(t, redis.url, { RULES_DIR: dir })
+  const scrape = async () => (await app.inject({ method: 'GET', url: '/metrics', headers: admin })).body
+  const good = readFileSync(join(dir, 'policy.yaml'), 'utf8')
+  writeFileSync(join(dir, 'policy.yaml'), 'language: [unclosed\n')
+  t.equal((await app.inject({ method: 'POST', url: '/v1/rules/reload', headers: admin })).statusCode, 422)
+  t.equal(sample(await scrape(), 'moderato_rules_reload_failed'), 1)
+  writeFileSync(join(dir, 'policy.yaml'), good)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/rules/reload', headers: admin })).statusCode, 200)
+  t.equal(sample(await scrape(), 'moderato_rules_reload_failed'), 0)
 })
