@@ -69,11 +69,11 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ items: Type.Array(Item) }), ...errorResponses(400, 401, 403, 415, 429, 503) }
     }
   }, async (request) => {
-    const body = (request.body ?? {}) as Static<typeof ClaimBody>
+    const body = request.body
     const items = await queue.claim(request.principal!.name, {
-      max: body.max ?? 10,
-      leaseMs: leaseMs(body.leaseSeconds),
-      ...(body.lane === 'dead' ? { lanes: ['dead' as const] } : {})
+      max: body?.max ?? 10,
+      leaseMs: leaseMs(body?.leaseSeconds),
+      ...(body?.lane === 'dead' ? { lanes: ['dead' as const] } : {})
     })
     return { items: items.map((i) => ({ ...i, leaseExpiresAt: new Date(i.leaseExpiresAt).toISOString() })) }
   })
@@ -89,9 +89,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { id } = request.params
-    const body = (request.body ?? {}) as { leaseSeconds?: number }
     try {
-      const expires = await queue.extend(id, request.principal!.name, leaseMs(body.leaseSeconds))
+      const expires = await queue.extend(id, request.principal!.name, leaseMs(request.body?.leaseSeconds))
       return { id, leaseExpiresAt: new Date(expires).toISOString() }
     } catch (err) { throw httpErrorOf(err) }
   })
