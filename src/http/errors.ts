@@ -25,44 +25,44 @@ export function isStoreUnavailable (err: unknown): boolean {
   return err.name === 'MaxRetriesPerRequestError' || UNAVAILABLE.test(err.message)
 }
 
+const SEND_JSON = 'Send the body as JSON with Content-Type: application/json.'
+
 // Fastify's own error codes for client mistakes, with messages a person can act on.
 const FASTIFY_CODES: Record<string, { status: number, code: string, message?: string }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as JSON with Content-Type: application/json.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: SEND_JSON },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'BODY_TOO_LARGE' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'EMPTY_BODY', message: 'The body is empty; send a JSON object.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_CONTENT_LENGTH' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON' },
-  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as JSON with Content-Type: application/json.' },
-  FST_ERR_CTP_INVALID_CONTENT_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as JSON with Content-Type: application/json.' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: SEND_JSON },
+  FST_ERR_CTP_INVALID_CONTENT_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: SEND_JSON },
   FST_ERR_RATE_LIMIT_EXCEEDED: { status: 429, code: 'RATE_LIMITED' }
 }
 
+/** The client-facing error for anything thrown; undefined for a fault of ours (a 500). */
+function httpErrorFor (err: FastifyError): HttpError | undefined {
+  if (err instanceof HttpError) return err
+  if (err.validation !== undefined) return new HttpError(400, 'VALIDATION_ERROR', err.message)
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new HttpError(400, 'INVALID_JSON', `The body is not valid JSON: ${err.message}`)
+  }
+  const known = err.code !== undefined ? FASTIFY_CODES[err.code] : undefined
+  if (known !== undefined) return new HttpError(known.status, known.code, known.message ?? err.message)
+  if (isStoreUnavailable(err)) return storeUnavailable()
+  const status = err.statusCode ?? 500
+  if (status >= 400 && status < 500) return new HttpError(status, err.code ?? 'BAD_REQUEST', err.message)
+  return undefined
+}
+
 export function installErrorHandler (app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError & { headers?: Record<string, string> }, request, reply) => {
-    if (err instanceof HttpError) {
-      return reply.code(err.statusCode).headers(err.headers).send({ statusCode: err.statusCode, code: err.code, message: err.message })
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const e = httpErrorFor(err)
+    if (e === undefined) {
+      request.log.error({ err }, 'unhandled error')
+      return reply.code(500).send({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; it has been logged.' })
     }
-    if (err.validation !== undefined) {
-      return reply.code(400).send({ statusCode: 400, code: 'VALIDATION_ERROR', message: err.message })
-    }
-    if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-      return reply.code(400).send({ statusCode: 400, code: 'INVALID_JSON', message: `The body is not valid JSON: ${err.message}` })
-    }
-    const known = err.code !== undefined ? FASTIFY_CODES[err.code] : undefined
-    if (known !== undefined) {
-      return reply.code(known.status).send({ statusCode: known.status, code: known.code, message: known.message ?? err.message })
-    }
-    if (isStoreUnavailable(err)) {
-      request.log.warn({ err: err.message }, 'redis unavailable')
-      const e = storeUnavailable()
-      return reply.code(503).headers(e.headers).send({ statusCode: 503, code: e.code, message: e.message })
-    }
-    const status = err.statusCode ?? 500
-    if (status >= 400 && status < 500) {
-      return reply.code(status).send({ statusCode: status, code: err.code ?? 'BAD_REQUEST', message: err.message })
-    }
-    request.log.error({ err }, 'unhandled error')
-    return reply.code(500).send({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; it has been logged.' })
+    if (e.code === 'STORE_UNAVAILABLE' && e !== err) request.log.warn({ err: err.message }, 'redis unavailable')
+    return reply.code(e.statusCode).headers(e.headers).send({ statusCode: e.statusCode, code: e.code, message: e.message })
   })
 
   app.setNotFoundHandler((request, reply) => {
