@@ -36,12 +36,48 @@ export const MASKS = new Set(['*', '#', '%', '?'])
 
 const NON_ASCII = /[^\p{ASCII}]/u
 
+/** Right-to-left override: what follows is shown reversed, up to the end of the override. */
+export const RTL_OVERRIDE = 0x202e
+/** What ends an override: pop directional formatting, pop directional isolate, a new line. */
+export const OVERRIDE_END = new Set([0x202c, 0x2069, 0x0a, 0x0d, 0x2029])
+
+/** The text as a reader sees it: every right-to-left override's span reversed. */
+export function displayOrder (text: string): string {
+  if (!text.includes('\u202e')) return text
+  let out = ''
+  let reversed: string[] | undefined
+  const close = (): void => {
+    if (reversed !== undefined) out += reversed.reverse().join('')
+    reversed = undefined
+  }
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!
+    if (cp === RTL_OVERRIDE) { close(); reversed = []; continue }
+    if (reversed !== undefined && OVERRIDE_END.has(cp)) close()
+    if (reversed !== undefined) reversed.push(ch)
+    else out += ch
+  }
+  close()
+  return out
+}
+
 /** Plain ASCII text takes the fast paths of the tokenizer and the language gate. */
 export function isAscii (text: string): boolean {
   return !NON_ASCII.test(text)
 }
 
 const cache = new Map<number, string>()
+
+// Letters of the Enclosed Alphanumeric Supplement that NFKC leaves alone: negative circled
+// (🅐), negative squared (🅰) and regional indicators (🇦). Abuse spells words with them.
+const ENCLOSED_LETTER_BLOCKS = [0x1f150, 0x1f170, 0x1f1e6]
+
+function enclosedLetter (cp: number): string | undefined {
+  for (const base of ENCLOSED_LETTER_BLOCKS) {
+    if (cp >= base && cp < base + 26) return String.fromCharCode(97 + cp - base)
+  }
+  return undefined
+}
 
 /**
  * The folded form of one code point: NFKC (full-width and styled letters become plain),
@@ -52,8 +88,8 @@ export function foldCodePoint (cp: number): string {
   const hit = cache.get(cp)
   if (hit !== undefined) return hit
   const ch = String.fromCodePoint(cp)
-  let out = ''
-  if (!INVISIBLE.test(ch)) {
+  let out = enclosedLetter(cp) ?? ''
+  if (out === '' && !INVISIBLE.test(ch)) {
     const decomposed = ch.normalize('NFKC').toLowerCase().normalize('NFD')
     for (const c of decomposed) {
       if (INVISIBLE.test(c)) continue

@@ -13,7 +13,7 @@ import { francAll } from 'franc'
 import { eld } from 'eld/medium'
 import { ENGLISH_WORDS } from './english-words.js'
 import { FOREIGN_WORDS } from './foreign-words.js'
-import { isAscii } from './fold.js'
+import { displayOrder, isAscii, LEET } from './fold.js'
 
 export interface LanguageResult {
   /** ISO 639-3 code of the most likely language, "und" when undetermined. */
@@ -44,9 +44,36 @@ const OTHER_CANDIDATES = [
   'lin', 'bem', 'run', 'nso', 'ven', 'ssw', 'ckb', 'kmr'
 ]
 
-const WORD = /\p{L}+(?:['’]\p{L}+)*/gu
+// Digits inside a word are leet ("bu11sh1t") and read as letters; a number alone is no word.
+const WORD = /[\p{L}\d]*\p{L}[\p{L}\d]*(?:['’]\p{L}+)*/gu
 // The same words in ASCII text, without Unicode property lookups (most comments are ASCII).
-const ASCII_WORD = /[a-z]+(?:'[a-z]+)*/g
+const ASCII_WORD = /[a-z\d]*[a-z][a-z\d]*(?:'[a-z]+)*/g
+const DIGIT = /\d/
+
+/** Three or more one-letter words in a row are one spelled-out word: "y o u a r e". */
+function joinSpelledLetters (words: string[]): string[] {
+  const out: string[] = []
+  let run = 0
+  for (const w of words) {
+    if (w.length === 1 && run > 0) {
+      out[out.length - 1] += w
+      run++
+      continue
+    }
+    if (run === 2) out.splice(-1, 1, ...out[out.length - 1]!)
+    out.push(w)
+    run = w.length === 1 ? 1 : 0
+  }
+  if (run === 2) out.splice(-1, 1, ...out[out.length - 1]!)
+  return out
+}
+
+function deleet (word: string): string {
+  if (!DIGIT.test(word)) return word
+  let out = ''
+  for (const c of word) out += LEET[c] ?? c
+  return out
+}
 // The n-gram models read at most this many words: their verdict is settled well before,
 // and their cost grows with the text (eld and franc take ~1 ms on a long comment).
 const MODEL_WORDS = 80
@@ -70,9 +97,22 @@ function scriptShares (text: string, ascii: boolean): { latin: number, other: nu
   let latin = 0
   let other = 0
   if (ascii) {
+    // A digit inside a word stands for a letter ("bu11sh1t" has eight letters).
+    let inWord = false
+    let digits = 0
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i) | 32
-      if (c >= 97 && c <= 122) latin++
+      const code = text.charCodeAt(i)
+      const c = code | 32
+      if (c >= 97 && c <= 122) {
+        latin += 1 + (inWord ? digits : 0)
+        inWord = true
+        digits = 0
+      } else if (code >= 48 && code <= 57) {
+        digits++
+      } else {
+        inWord = false
+        digits = 0
+      }
     }
     return { latin, other }
   }
@@ -88,7 +128,9 @@ function scriptShares (text: string, ascii: boolean): { latin: number, other: nu
   return { latin, other }
 }
 
-export function detectLanguage (text: string, options: LanguageOptions = DEFAULT_LANGUAGE_OPTIONS): LanguageResult {
+export function detectLanguage (shown: string, options: LanguageOptions = DEFAULT_LANGUAGE_OPTIONS): LanguageResult {
+  // Judge the text a reader sees: reversed by an override, "toidi na era uoy" is English.
+  const text = displayOrder(shown)
   const ascii = isAscii(text)
   const { latin, other } = scriptShares(text, ascii)
   const letters = latin + other
@@ -101,7 +143,7 @@ export function detectLanguage (text: string, options: LanguageOptions = DEFAULT
     return { code, english: false, confidence: round(other / letters) }
   }
 
-  const words = text.toLowerCase().match(ascii ? ASCII_WORD : WORD) ?? []
+  const words = joinSpelledLetters((text.toLowerCase().match(ascii ? ASCII_WORD : WORD) ?? []).map(deleet))
   const latinWords = other === 0 ? words : words.filter((w) => LATIN.test(w))
   if (latinWords.length < options.minWords) return UNDETERMINED
   let english = 0

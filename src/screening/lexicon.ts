@@ -1,6 +1,7 @@
 // Word lists compiled once into hash maps and a token trie. Matching costs a few map
 // lookups per token, whatever the size of the lists: 20,000 entries cost about what 500 do.
 import { tokenize, type Token } from './tokenize.js'
+import { MAX_WORD } from './segment.js'
 import type { Category, Severity, TargetKind } from './types.js'
 
 export interface ListEntry {
@@ -58,6 +59,9 @@ export class Lexicon {
   /** Masked-word candidates by length: only serious words are worth a wildcard scan. */
   private readonly maskable = new Map<number, Array<{ form: string, entry: LexiconEntry }>>()
   private readonly allow: Set<string>
+  /** Lengths of list words (3 to MAX_WORD letters, longest first) and their first three letters. */
+  private wordLengths: number[] = []
+  private readonly wordHeads = new Set<string>()
   /** Words of single-token entries, by list id, for token patterns ("{insults}"). */
   readonly wordsByList = new Map<string, Set<string>>()
   entryCount = 0
@@ -69,6 +73,13 @@ export class Lexicon {
       this.wordsByList.set(list.id, words)
       for (const raw of list.entries) this.add(list, raw, words)
     }
+    const lengths = new Set<number>()
+    for (const w of this.words.keys()) {
+      if (w.length < 3 || w.length > MAX_WORD) continue
+      lengths.add(w.length)
+      this.wordHeads.add(w.slice(0, 3))
+    }
+    this.wordLengths = [...lengths].sort((a, b) => b - a)
   }
 
   private add (list: ListDefinition, raw: ListEntry, words: Set<string>): void {
@@ -131,7 +142,7 @@ export class Lexicon {
       const entries = this.matchToken(t)
       if (entries !== undefined) for (const entry of entries) hits.push({ entry, first: i, last: i, start: t.start, end: t.end })
     }
-    for (const j of joined) hits.push(...this.matchJoined(j))
+    for (const j of joined) for (const h of this.matchJoined(j)) hits.push(h)
     return hits
   }
 
@@ -201,26 +212,38 @@ export class Lexicon {
     return undefined
   }
 
-  /** "f u c k i n g i d i o t": the whole run, else the longest words inside it. */
+  /**
+   * Spelled-out letters that no split into words explains ("f u c k i n g i d i o t" is
+   * split before it gets here): the whole run, else the longest list words inside it, left
+   * to right. At most MAX_WORD lookups per letter, so linear in the run.
+   */
   private matchJoined (j: Token): LexiconHit[] {
     const parts = j.parts ?? []
-    const whole = this.matchToken(j)
+    // A run longer than any word is read word by word: an affix match of the whole run
+    // would flag ten thousand letters for one "fuck" inside them.
+    const whole = j.norm.length <= MAX_WORD ? this.matchToken(j) : undefined
     if (whole !== undefined) return whole.map((entry) => ({ entry, first: -1, last: -1, start: j.start, end: j.end }))
     const hits: LexiconHit[] = []
     const s = j.norm
     for (let a = 0; a < s.length;) {
-      let found: { len: number, entries: LexiconEntry[] } | undefined
-      for (let b = s.length; b - a >= 3 && found === undefined; b--) {
-        const entries = this.words.get(s.slice(a, b))
-        if (entries !== undefined && !this.allow.has(s.slice(a, b))) found = { len: b - a, entries }
-      }
-      if (found === undefined) { a++; continue }
-      const startTok = parts[a]!
-      const endTok = parts[a + found.len - 1]!
-      for (const entry of found.entries) hits.push({ entry, first: -1, last: -1, start: startTok.start, end: endTok.end })
-      a += found.len
+      const len = this.longestWordAt(s, a)
+      if (len === 0) { a++; continue }
+      const entries = this.words.get(s.slice(a, a + len))!
+      for (const entry of entries) hits.push({ entry, first: -1, last: -1, start: parts[a]!.start, end: parts[a + len - 1]!.end })
+      a += len
     }
     return hits
+  }
+
+  /** The length of the longest list word (three letters or more) at s[a…], or 0. */
+  private longestWordAt (s: string, a: number): number {
+    if (!this.wordHeads.has(s.slice(a, a + 3))) return 0
+    for (const len of this.wordLengths) {
+      if (a + len > s.length) continue
+      const w = s.slice(a, a + len)
+      if (this.words.has(w) && !this.allow.has(w)) return len
+    }
+    return 0
   }
 }
 
@@ -236,7 +259,7 @@ function push<K, T> (map: Map<K, T[]>, key: K, value: T): void {
   else list.push(value)
 }
 
-function firstDefined<T> (items: string[], f: (s: string) => T | undefined): T | undefined {
+function firstDefined<T> (items: readonly string[], f: (s: string) => T | undefined): T | undefined {
   for (const s of items) {
     const v = f(s)
     if (v !== undefined) return v

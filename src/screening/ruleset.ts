@@ -4,7 +4,9 @@
 // keeps whatever rule set it had.
 import { RE2JS } from 're2js'
 import { Lexicon, normalizeWord, type ListDefinition } from './lexicon.js'
-import { compileTokenPattern, PatternError, PatternIndex, type TokenPattern } from './token-pattern.js'
+import { compileTokenPattern, PatternError, PatternIndex, patternWords, type TokenPattern } from './token-pattern.js'
+import { Segmenter } from './segment.js'
+import { ENGLISH_WORDS } from './english-words.js'
 import type { TargetConfig } from './targets.js'
 import type { SpamConfig } from './spam.js'
 import type { Policy } from './policy.js'
@@ -54,6 +56,8 @@ export interface Ruleset {
   /** Token patterns, indexed by the words they can start with. */
   tokenPatterns: PatternIndex<TokenRule>
   regexPatterns: RegexRule[]
+  /** Splits spelled-out letters and run-together words into the words the rules know. */
+  segmenter: Segmenter
   spam: SpamConfig
   policy: Policy
   language: LanguageOptions
@@ -102,20 +106,26 @@ export function compileRuleset (source: RuleSource): Ruleset {
   }
   for (const p of source.patterns) categories[p.category] = (categories[p.category] ?? 0) + 1
   const t = source.targets
+  const targets = {
+    before: t.before,
+    after: t.after,
+    names: t.names,
+    you: wordSet(t.you),
+    person: wordSet(t.person),
+    group: wordSet(t.group),
+    breakers: wordSet(t.breakers)
+  }
+  const tokenRules = patterns.filter((p): p is TokenRule => p.kind === 'tokens')
   return {
     version: source.version,
     lexicon,
-    targets: {
-      before: t.before,
-      after: t.after,
-      names: t.names,
-      you: wordSet(t.you),
-      person: wordSet(t.person),
-      group: wordSet(t.group),
-      breakers: wordSet(t.breakers)
-    },
-    tokenPatterns: new PatternIndex(patterns.filter((p): p is TokenRule => p.kind === 'tokens')),
+    targets,
+    tokenPatterns: new PatternIndex(tokenRules),
     regexPatterns: patterns.filter((p): p is RegexRule => p.kind === 'regex'),
+    segmenter: new Segmenter([
+      ENGLISH_WORDS, targets.you, targets.person, targets.group, ...lists.values(),
+      ...tokenRules.flatMap((p) => patternWords(p.pattern))
+    ]),
     spam: source.spam,
     policy: source.policy,
     language: { ...DEFAULT_LANGUAGE_OPTIONS, ...source.language },

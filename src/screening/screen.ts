@@ -3,16 +3,23 @@
 // service, in `npm run rules -- screen`, and in backtests.
 //
 // The phases run in order over one shared tokenisation:
-//   language → word lists (standalone and aimed) → token and regex patterns → spam.
+//   language → respelling (spelled-out letters, words run together) → word lists
+//   (standalone and aimed) → token and regex patterns → spam.
+// Long texts go through the phases after language in windows (see windows.ts).
 import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
+import { respell } from './respell.js'
 import { classifyTargets, findTarget, targetExtent } from './targets.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
 import { decide } from './policy.js'
+import { windowsOf, type Window } from './windows.js'
 import { normalizeEntry } from './lexicon.js'
 import type { Ruleset } from './ruleset.js'
 import type { Flag, ScreenInput, ScreenResult, TargetKind } from './types.js'
+
+/** A match before merging; its text is cut from the comment once flags are merged. */
+type RawFlag = Omit<Flag, 'text'>
 
 interface Context {
   text: string
@@ -23,10 +30,6 @@ interface Context {
   rules: Ruleset
 }
 
-function flagOf (ctx: Context, f: Omit<Flag, 'text'>): Flag {
-  return { ...f, text: ctx.text.slice(f.start, f.end) }
-}
-
 function peopleWords (people: string[] | undefined): Set<string> {
   const words = new Set<string>()
   // Short name parts ("de", "van", "al") would make every such word a person.
@@ -34,8 +37,7 @@ function peopleWords (people: string[] | undefined): Set<string> {
   return words
 }
 
-function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>): Flag[] {
-  const flags: Flag[] = []
+function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>, flags: RawFlag[]): void {
   for (const hit of hits) {
     const { list, severity } = hit.entry
     const aimed = list.mode === 'aimed'
@@ -52,47 +54,59 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>)
       start = Math.min(start, ctx.tokens[who.first]!.start)
       end = Math.max(end, ctx.tokens[who.last]!.end)
     }
-    flags.push(flagOf(ctx, { category, rule: `list:${list.id}`, severity, start, end }))
+    flags.push({ category, rule: `list:${list.id}`, severity, start, end })
   }
-  return flags
 }
 
-function patternPhase (ctx: Context): Flag[] {
-  const flags: Flag[] = []
+function patternPhase (ctx: Context, flags: RawFlag[]): void {
   for (const m of ctx.rules.tokenPatterns.matchAll(ctx.tokens, ctx.kinds)) {
     const p = m.pattern
-    flags.push(flagOf(ctx, { category: p.category, rule: `pattern:${p.id}`, severity: p.severity, start: ctx.tokens[m.first]!.start, end: ctx.tokens[m.last]!.end }))
+    flags.push({ category: p.category, rule: `pattern:${p.id}`, severity: p.severity, start: ctx.tokens[m.first]!.start, end: ctx.tokens[m.last]!.end })
   }
-  let words: { text: string, offsets: number[] } | undefined
-  for (const p of ctx.rules.regexPatterns) {
+}
+
+/**
+ * The normalised words of the whole comment joined by single spaces, where each starts in
+ * that string, and its span in the comment. Built window by window: each window adds the
+ * words that start in the part it owns.
+ */
+interface Words { parts: string[], length: number, offsets: number[], starts: number[], ends: number[] }
+
+function addWords (words: Words, tokens: Token[], w: Window): void {
+  for (const t of tokens) {
+    const start = t.start + w.from
+    if (start < w.ownFrom || start >= w.ownTo) continue
+    if (words.parts.length > 0) words.length += 1
+    words.offsets.push(words.length)
+    words.starts.push(start)
+    words.ends.push(t.end + w.from)
+    words.parts.push(t.norm)
+    words.length += t.norm.length
+  }
+}
+
+/**
+ * Regular expressions run once over the whole comment (RE2: linear time, little memory),
+ * so that "^" and "$" mean its start and end, not a window's.
+ */
+function regexPhase (rules: Ruleset, text: string, words: Words, flags: RawFlag[]): void {
+  let joined: string | undefined
+  for (const p of rules.regexPatterns) {
     const base = { category: p.category, rule: `pattern:${p.id}`, severity: p.severity }
     if (p.on === 'text') {
-      const m = p.regex.matcher(ctx.text)
-      while (m.find()) if (m.end() > m.start()) flags.push(flagOf(ctx, { ...base, start: m.start(), end: m.end() }))
+      const m = p.regex.matcher(text)
+      while (m.find()) if (m.end() > m.start()) flags.push({ ...base, start: m.start(), end: m.end() })
       continue
     }
-    words ??= wordsText(ctx.tokens)
-    const m = p.regex.matcher(words.text)
+    joined ??= words.parts.join(' ')
+    const m = p.regex.matcher(joined)
     while (m.find()) {
       if (m.end() <= m.start()) continue
       const first = tokenAt(words.offsets, m.start())
       const last = tokenAt(words.offsets, m.end() - 1)
-      flags.push(flagOf(ctx, { ...base, start: ctx.tokens[first]!.start, end: ctx.tokens[last]!.end }))
+      flags.push({ ...base, start: words.starts[first]!, end: words.ends[last]! })
     }
   }
-  return flags
-}
-
-/** The normalised words joined by single spaces, and where each word starts in it. */
-function wordsText (tokens: Token[]): { text: string, offsets: number[] } {
-  const offsets: number[] = []
-  let text = ''
-  for (const t of tokens) {
-    if (text !== '') text += ' '
-    offsets.push(text.length)
-    text += t.norm
-  }
-  return { text, offsets }
 }
 
 function tokenAt (offsets: number[], pos: number): number {
@@ -109,22 +123,39 @@ function tokenAt (offsets: number[], pos: number): number {
 export function screen (input: ScreenInput, rules: Ruleset): ScreenResult {
   const { text } = input
   const language = detectLanguage(text, rules.language)
-  const { tokens, joined } = tokenize(text)
+  const raw: RawFlag[] = []
+  if (language.english === false) {
+    raw.push({ category: 'language', rule: 'language:not-english', severity: 'high', start: 0, end: text.length })
+  }
+  const people = peopleWords(input.context?.people)
+  const words: Words = { parts: [], length: 0, offsets: [], starts: [], ends: [] }
+  for (const w of windowsOf(text)) screenWindow(text, w, people, rules, raw, words)
+  regexPhase(rules, text, words, raw)
+  const flags = mergeFlags(raw, text)
+  const screening = { language, flags, score: scoreFlags(flags), rulesVersion: rules.version }
+  return { screening, verdict: decide(flags, language, rules.policy) }
+}
+
+/** The flags of one window that overlap the part it owns, in offsets of the whole text. */
+function screenWindow (whole: string, w: Window, people: Set<string>, rules: Ruleset, out: RawFlag[], words: Words): void {
+  const text = w.from === 0 && w.to === whole.length ? whole : whole.slice(w.from, w.to)
+  const spelled = tokenize(text)
+  const { tokens, joined } = respell(text, spelled.tokens, spelled.joined, rules.segmenter, rules.targets)
   const hits = rules.lexicon.match(tokens, joined)
   const listed = new Set<number>()
   for (const h of hits) for (let i = h.first; i >= 0 && i <= h.last; i++) listed.add(i)
   const isListed = (i: number): boolean => listed.has(i)
-  const kinds = classifyTargets(tokens, peopleWords(input.context?.people), rules.targets, isListed)
+  const kinds = classifyTargets(tokens, people, rules.targets, isListed)
   const ctx: Context = { text, tokens, kinds, isListed, rules }
+  if (rules.regexPatterns.length > 0) addWords(words, tokens, w)
 
-  const raw: Flag[] = []
-  if (language.english === false) {
-    raw.push(flagOf(ctx, { category: 'language', rule: 'language:not-english', severity: 'high', start: 0, end: text.length }))
+  const raw: RawFlag[] = []
+  listPhase(ctx, hits, raw)
+  patternPhase(ctx, raw)
+  for (const s of findSpam(text, tokens, rules.spam)) raw.push({ category: 'spam', rule: s.rule, severity: 'low', start: s.start, end: s.end })
+  for (const f of raw) {
+    f.start += w.from
+    f.end += w.from
+    if (f.end > w.ownFrom && f.start < w.ownTo) out.push(f)
   }
-  raw.push(...listPhase(ctx, hits), ...patternPhase(ctx))
-  for (const s of findSpam(text, tokens, rules.spam)) raw.push(flagOf(ctx, { category: 'spam', rule: s.rule, severity: 'low', start: s.start, end: s.end }))
-
-  const flags = mergeFlags(raw, text)
-  const screening = { language, flags, score: scoreFlags(flags), rulesVersion: rules.version }
-  return { screening, verdict: decide(flags, language, rules.policy) }
 }

@@ -42,6 +42,12 @@ export function classifyTargets (tokens: Token[], people: Set<string>, config: T
   })
 }
 
+// Months and days are capitalised and are no one: "April Fools", "Black Friday".
+const CALENDAR = new Set([
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october',
+  'november', 'december', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'
+])
+
 // A singular subject: "Smith is a liar" says something of one named someone, unless the
 // subject is an abstract noun ("Capitalism is corrupt", "Taxation is theft").
 const SINGULAR_COPULA = new Set(['is', 'was'])
@@ -55,7 +61,7 @@ const ABSTRACT_NOUN = /(?:ism|ity|tion|sion|ness|ment|ship|ics)$/
  */
 function looksLikeName (tokens: Token[], i: number): boolean {
   const t = tokens[i]!
-  if (!t.capitalized || t.norm.length < 2 || ENGLISH_WORDS.has(t.norm) || t.norm === 'i') return false
+  if (!t.capitalized || t.acronym === true || t.norm.length < 2 || ENGLISH_WORDS.has(t.norm) || CALENDAR.has(t.norm) || t.norm === 'i') return false
   const prev = tokens[i - 1]
   const next = tokens[i + 1]
   const sentenceStart = prev === undefined || prev.sentence !== t.sentence
@@ -68,6 +74,8 @@ function looksLikeName (tokens: Token[], i: number): boolean {
 
 // Words that join allegations into one: "X is a liar and a war criminal".
 const COORDINATORS = new Set(['and', 'or', 'nor'])
+/** Listed words and coordinators a look back may pass over: a long list of allegations. */
+const MAX_SKIPPED = 12
 
 /**
  * The nearest target of a match spanning tokens first..last, within the same clause.
@@ -77,13 +85,16 @@ const COORDINATORS = new Set(['and', 'or', 'nor'])
  */
 export function findTarget (tokens: Token[], kinds: Array<TargetKind | undefined>, first: number, last: number, config: TargetConfig, isListed: (i: number) => boolean): Target | undefined {
   const sentence = tokens[first]!.sentence
-  for (let i = first - 1, seen = 0; i >= 0 && seen <= config.before; i--) {
+  // Skipped words are bounded too, so a sentence of ten thousand listed words costs each
+  // match a few steps, not ten thousand.
+  for (let i = first - 1, seen = 0, skipped = 0; i >= 0 && seen <= config.before && skipped <= MAX_SKIPPED; i--) {
     const t = tokens[i]!
     if (t.sentence !== sentence) break
     const kind = kinds[i]
     if (kind !== undefined) return { kind, index: i }
     if (config.breakers.has(t.norm)) break
     if (!isListed(i) && !COORDINATORS.has(t.norm)) seen++
+    else skipped++
   }
   for (let i = last + 1, seen = 0; i < tokens.length && seen <= config.after; i++, seen++) {
     const t = tokens[i]!

@@ -91,6 +91,11 @@ function wordMatches (t: Token, words: Set<string>): boolean {
   return false
 }
 
+/** The words a pattern names, element by element (list words included). */
+export function patternWords (pattern: TokenPattern): Array<Set<string>> {
+  return pattern.elements.flatMap((e) => e.kind === 'words' ? [e.words] : [])
+}
+
 export interface PatternMatch { first: number, last: number }
 
 /** The last token index of a match starting at token i, or -1. At most MAX_PATHS steps. */

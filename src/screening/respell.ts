@@ -1,0 +1,82 @@
+// Words hidden from the tokenizer become tokens again, so word lists, targets and patterns
+// read them like any other words:
+//   - spelled-out letters: "I w i l l k i l l you" → i will kill you;
+//   - words run together and aimed at someone: "youareanidiot" → you are an idiot.
+// Each new token spans exactly the original characters its letters came from.
+import { PHRASE_WORDS, type Segment, type Segmenter } from './segment.js'
+import type { TargetConfig } from './targets.js'
+import { NO_VARIANTS, type Token } from './tokenize.js'
+
+export interface Respelled {
+  tokens: Token[]
+  /** Spelled-out runs that split into no words; the lexicon looks for list words inside. */
+  joined: Token[]
+}
+
+// A run-together token is split only when it is long enough to hold a phrase and short
+// enough to be one (an endless token is no phrase).
+const MIN_RUN_TOGETHER = 5
+const MAX_RUN_TOGETHER = 40
+/** Longest target word looked for at either end of a run-together word ("immigrants"). */
+const MAX_TARGET = 12
+
+export function respell (text: string, tokens: Token[], joined: Token[], segmenter: Segmenter, targets: TargetConfig): Respelled {
+  // Replacements by the index of the first token they replace: [how many tokens, new tokens].
+  const replace = new Map<number, [number, Token[]]>()
+  const leftover: Token[] = []
+  for (const j of joined) {
+    const parts = j.parts!
+    const split = segmenter.split(j.norm)
+    if (split === undefined) { leftover.push(j); continue }
+    replace.set(j.at!, [parts.length, split.map((s) => segmentToken(s, parts[s.start]!.start, parts[s.end - 1]!.end, j.sentence))])
+  }
+  tokens.forEach((t, i) => {
+    if (replace.has(i)) return
+    const split = runTogether(text, t, segmenter, targets)
+    if (split !== undefined) replace.set(i, [1, split.map((s) => segmentToken(s, t.start + s.start, t.start + s.end, t.sentence))])
+  })
+  if (replace.size === 0) return { tokens, joined: leftover }
+  const out: Token[] = []
+  for (let i = 0; i < tokens.length;) {
+    const r = replace.get(i)
+    if (r === undefined) { out.push(tokens[i]!); i++; continue }
+    for (const t of r[1]) out.push(t)
+    i += r[0]
+  }
+  return { tokens: out, joined: leftover }
+}
+
+function segmentToken (s: Segment, start: number, end: number, sentence: number): Token {
+  return { norm: s.word, variants: NO_VARIANTS, start, end, sentence, capitalized: false }
+}
+
+// Words shorter than three letters that a run-together phrase may contain; any other short
+// "word" is more likely a piece of a longer one ("sh" in "Jewish" is in bad-words' list).
+const SHORT_WORDS = new Set(PHRASE_WORDS.filter((w) => w.length < 3))
+// A capitalised word with the rest in lower case is a name: "Uranus", "Yeshu", "Jewish".
+const PROPER_NOUN = /^\p{Lu}\p{Ll}+$/u
+
+/**
+ * The words of a token that is a phrase run together and aimed at someone: it splits into
+ * two or more words, and the first or the last is "you" or a group. "therapist" (the +
+ * rapist) and "assassin" aim at no one, and a word the rules know stays whole.
+ */
+function runTogether (text: string, t: Token, segmenter: Segmenter, targets: TargetConfig): Segment[] | undefined {
+  const n = t.norm.length
+  // Only plain letters that map one to one onto the original text can be split by offset.
+  if (n < MIN_RUN_TOGETHER || n > MAX_RUN_TOGETHER || t.end - t.start !== n || t.parts !== undefined) return undefined
+  const aimed = (w: string): boolean => targets.you.has(w) || targets.group.has(w)
+  // Most words begin and end with no target word: a few lookups rule them out before a split.
+  if (!affixIn(t.norm, aimed) || segmenter.has(t.norm) || !/^[a-z]+$/.test(t.norm) || PROPER_NOUN.test(text.slice(t.start, t.end))) return undefined
+  const split = segmenter.split(t.norm)
+  if (split === undefined || split.length < 2 || split.some((s) => s.word.length < 3 && !SHORT_WORDS.has(s.word))) return undefined
+  return aimed(split[0]!.word) || aimed(split[split.length - 1]!.word) ? split : undefined
+}
+
+/** Whether a word starts or ends with a word that `is` accepts (up to MAX_TARGET letters). */
+function affixIn (word: string, is: (w: string) => boolean): boolean {
+  for (let len = 1; len <= MAX_TARGET && len < word.length; len++) {
+    if (is(word.slice(0, len)) || is(word.slice(word.length - len))) return true
+  }
+  return false
+}
