@@ -2,6 +2,7 @@
 // lookups per token, whatever the size of the lists: 20,000 entries cost about what 500 do.
 import { tokenize, type Token } from './tokenize.js'
 import { MAX_WORD } from './segment.js'
+import { runSteps, stepThrough, type Steps } from './steps.js'
 import type { Category, Severity, TargetKind } from './types.js'
 
 export interface ListEntry {
@@ -56,8 +57,12 @@ export class Lexicon {
   private readonly infixLengths = new Set<number>()
   private readonly prefixLengths = new Set<number>()
   private readonly suffixLengths = new Set<number>()
-  /** Masked-word candidates by length: only serious words are worth a wildcard scan. */
-  private readonly maskable = new Map<number, Array<{ form: string, entry: LexiconEntry }>>()
+  /**
+   * Masked-word candidates by shape: length with the first and last letter, and length
+   * with one of them. A masked token is compared with the words of one shape only, so its
+   * cost does not grow with the size of the lists.
+   */
+  private readonly maskable = new Map<string, Array<{ form: string, entry: LexiconEntry }>>()
   private readonly allow: Set<string>
   /** Lengths of list words (3 to MAX_WORD letters, longest first) and their first three letters. */
   private wordLengths: number[] = []
@@ -68,17 +73,28 @@ export class Lexicon {
 
   constructor (lists: ListDefinition[], allowlist: Iterable<string>) {
     this.allow = new Set([...allowlist].map(normalizeWord))
+    runSteps(this.addLists(lists))
+  }
+
+  /** A lexicon built in steps (see steps.ts): a million-word list need not block anything. */
+  static * build (lists: ListDefinition[], allowlist: Iterable<string>): Steps<Lexicon> {
+    const lexicon = new Lexicon([], allowlist)
+    yield * lexicon.addLists(lists)
+    return lexicon
+  }
+
+  private * addLists (lists: ListDefinition[]): Steps<void> {
     for (const list of lists) {
       const words = new Set<string>()
       this.wordsByList.set(list.id, words)
-      for (const raw of list.entries) this.add(list, raw, words)
+      yield * stepThrough(list.entries, (raw) => this.add(list, raw, words))
     }
     const lengths = new Set<number>()
-    for (const w of this.words.keys()) {
-      if (w.length < 3 || w.length > MAX_WORD) continue
+    yield * stepThrough(this.words.keys(), (w) => {
+      if (w.length < 3 || w.length > MAX_WORD) return
       lengths.add(w.length)
       this.wordHeads.add(w.slice(0, 3))
-    }
+    })
     this.wordLengths = [...lengths].sort((a, b) => b - a)
   }
 
@@ -123,7 +139,9 @@ export class Lexicon {
     for (const f of forms) words.add(f)
     if (list.mode === 'patterns') return
     for (const f of forms) push(this.words, f, entry)
-    if (list.category !== 'libel' && form.length >= 4) push(this.maskable, form.length, { form, entry })
+    if (list.category !== 'libel' && form.length >= 4) {
+      for (const shape of maskShapes(form)) push(this.maskable, shape, { form, entry })
+    }
   }
 
   /** Every list match in the tokens, phrases first so "war criminal" wins over "criminal". */
@@ -202,7 +220,11 @@ export class Lexicon {
   }
 
   private matchMasked (pattern: string): LexiconEntry[] | undefined {
-    const bucket = this.maskable.get(pattern.length)
+    const first = pattern[0]!
+    const last = pattern[pattern.length - 1]!
+    // A pattern masked at both ends ("*uc*") shows too little to be read as a word.
+    if (first === '?' && last === '?') return undefined
+    const bucket = this.maskable.get(`${pattern.length}:${first}:${last}`)
     if (bucket === undefined) return undefined
     for (const { form, entry } of bucket) {
       let ok = true
@@ -245,6 +267,12 @@ export class Lexicon {
     }
     return 0
   }
+}
+
+/** The shapes a masked token of this word can have: "fuck" as "4:f:k", "4:?:k", "4:f:?". */
+function maskShapes (form: string): string[] {
+  const n = form.length
+  return [`${n}:${form[0]}:${form[n - 1]}`, `${n}:?:${form[n - 1]}`, `${n}:${form[0]}:?`]
 }
 
 /** Regular English plurals only: "asses" must not make "assess", nor "pric" "prices". */

@@ -6,6 +6,7 @@ import { RE2JS } from 're2js'
 import { Lexicon, normalizeWord, type ListDefinition } from './lexicon.js'
 import { compileTokenPattern, PatternError, PatternIndex, patternWords, type TokenPattern } from './token-pattern.js'
 import { Segmenter } from './segment.js'
+import { runSteps, type Steps } from './steps.js'
 import { ENGLISH_WORDS } from './english-words.js'
 import type { TargetConfig } from './targets.js'
 import type { SpamConfig } from './spam.js'
@@ -77,7 +78,12 @@ function wordSet (words: string[]): Set<string> {
 }
 
 export function compileRuleset (source: RuleSource): Ruleset {
-  const lexicon = new Lexicon(source.lists, source.allowlist)
+  return runSteps(compileSteps(source))
+}
+
+/** compileRuleset in steps, for callers that must stay responsive (see steps.ts). */
+export function * compileSteps (source: RuleSource): Steps<Ruleset> {
+  const lexicon = yield * Lexicon.build(source.lists, source.allowlist)
   const lists = new Map(lexicon.wordsByList)
   const patterns: CompiledPattern[] = source.patterns.map((p) => {
     const base = { id: p.id, category: p.category, severity: p.severity }
@@ -116,16 +122,17 @@ export function compileRuleset (source: RuleSource): Ruleset {
     breakers: wordSet(t.breakers)
   }
   const tokenRules = patterns.filter((p): p is TokenRule => p.kind === 'tokens')
+  const segmenter = yield * Segmenter.build([
+    ENGLISH_WORDS, targets.you, targets.person, targets.group, ...lists.values(),
+    ...tokenRules.flatMap((p) => patternWords(p.pattern))
+  ])
   return {
     version: source.version,
     lexicon,
     targets,
     tokenPatterns: new PatternIndex(tokenRules),
     regexPatterns: patterns.filter((p): p is RegexRule => p.kind === 'regex'),
-    segmenter: new Segmenter([
-      ENGLISH_WORDS, targets.you, targets.person, targets.group, ...lists.values(),
-      ...tokenRules.flatMap((p) => patternWords(p.pattern))
-    ]),
+    segmenter,
     spam: source.spam,
     policy: source.policy,
     language: { ...DEFAULT_LANGUAGE_OPTIONS, ...source.language },

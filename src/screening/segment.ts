@@ -6,6 +6,8 @@
 // and each look is one hash lookup, so a text of n letters costs O(n · MAX_WORD) whatever
 // the letters are. (The letter-joining step this replaces tried every substring: cubic.)
 
+import { runSteps, stepThrough, type Steps } from './steps.js'
+
 /** Longest word a split can use; longer vocabulary words are never split out of a run. */
 export const MAX_WORD = 20
 
@@ -27,11 +29,22 @@ export interface Segment { start: number, end: number, word: string }
 export class Segmenter {
   private readonly words = new Set<string>()
   /** Which word lengths exist: lookups skip the others. */
-  private readonly lengths: number[]
+  private lengths: number[] = []
   /** Which three-letter starts (a–z only, as a number) begin a word of three or more letters. */
   private readonly heads = new Uint8Array(26 * 26 * 26)
 
   constructor (vocabularies: Iterable<Iterable<string>>) {
+    this.lengths = runSteps(this.addAll(vocabularies))
+  }
+
+  /** A segmenter built in steps (see steps.ts). */
+  static * build (vocabularies: Iterable<Iterable<string>>): Steps<Segmenter> {
+    const segmenter = new Segmenter([])
+    segmenter.lengths = yield * segmenter.addAll(vocabularies)
+    return segmenter
+  }
+
+  private * addAll (vocabularies: Iterable<Iterable<string>>): Steps<number[]> {
     const lengths = new Set<number>()
     const add = (w: string): void => {
       if (w.length === 0 || w.length > MAX_WORD || !/^[a-z]+$/.test(w)) return
@@ -41,8 +54,8 @@ export class Segmenter {
       if (w.length >= 3) this.heads[headOf(w, 0)] = 1
     }
     for (const w of PHRASE_WORDS) add(w)
-    for (const vocabulary of vocabularies) for (const w of vocabulary) add(w)
-    this.lengths = [...lengths].sort((a, b) => a - b)
+    for (const vocabulary of vocabularies) yield * stepThrough(vocabulary, add)
+    return [...lengths].sort((a, b) => a - b)
   }
 
   has (word: string): boolean {
