@@ -38,7 +38,7 @@ function processCpu (pid: number | undefined): number | undefined {
   }
 }
 
-async function startChild (script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess, url: string }> {
+export async function startChild (script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess, url: string }> {
   const port = await freePort()
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(DIST, script)], {
     cwd: ROOT,
@@ -118,7 +118,7 @@ async function compare (bare: Target, service: Target, rounds: number, seconds: 
 }
 
 const commentBodies = (texts: string[]): string[] => texts.slice(0, 2000).map((text, i) => JSON.stringify({ articleId: `a${i % 50}`, text: text.slice(0, 1000) }))
-const serviceEnv = (redisUrl: string): Record<string, string> =>
+export const serviceEnv = (redisUrl: string): Record<string, string> =>
   ({ REDIS_URL: redisUrl, API_KEYS: `site:bench:${KEY}`, RATE_LIMIT_MAX: '1000000000', RULES_WATCH: 'false', LOG_LEVEL: 'info', REDIS_PREFIX: 'bench-http' })
 
 /** The service under intake load with V8's CPU profiler on; its .cpuprofile lands in `dir`. */

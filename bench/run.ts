@@ -14,6 +14,8 @@ import { benchScreening } from './screening.js'
 import { benchHttp, profileIntake } from './http.js'
 import { profileShares, readProfile } from './profile.js'
 import { benchQueue } from './queue.js'
+import { benchAttack, benchFamilies } from './attack.js'
+import { FAMILIES } from './adversarial.js'
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +27,7 @@ const { values } = parseArgs({
   }
 })
 const quick = values.quick
+const FAMILY_COUNT = FAMILIES.length
 const started = Date.now()
 const fmt = (n: number, d = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 const out: string[] = []
@@ -52,6 +55,14 @@ print(`- a 20,000-entry lexicon costs **${fmt(s.lexicon20kVsDefault, 2)}×** the
 print(`- 100 KB of one repeated character costs ${fmt(s.linear100k)}× 10 KB of it (linear: about 10×)`)
 print()
 
+print(`## 2. Adversarial texts (${FAMILY_COUNT} families, bench/adversarial.ts), CPU ms per text`)
+print()
+const fam = benchFamilies(ruleset, quick)
+const worstRatio = Math.max(...fam.worst.ratios)
+print(`- worst growth: **${fmt(worstRatio)}×** from 1,000 to 10,000${quick ? '' : ' or 10,000 to 100,000'} characters (${fam.worst.name}; target ≤ 15×, linear is 10×)`)
+print(`- slowest 10,000-character text: **${fmt(fam.slowest10k.ms[10000]!, 2)} ms** (${fam.slowest10k.name}; target ≤ 50 ms)`)
+print()
+
 const dir = await mkdtemp(join(tmpdir(), 'moderato-bench-'))
 // appendfsync always, as the service runs by default: the HTTP figures include the fsync.
 const redis = await startEmbeddedRedis({ dir: join(dir, 'http'), appendfsync: 'always' })
@@ -62,7 +73,7 @@ let results: Record<string, number> = {}
 try {
   const rounds = quick ? 1 : 3
   const seconds = quick ? 3 : 4
-  print(`## 2. HTTP, 32 connections (autocannon), ${rounds} alternating round${rounds > 1 ? 's' : ''} of ${seconds} s per contender`)
+  print(`## 3. HTTP, 32 connections (autocannon), ${rounds} alternating round${rounds > 1 ? 's' : ''} of ${seconds} s per contender`)
   print()
   const h = await benchHttp(texts, redis.url, redis.process.pid, rounds, seconds)
   const us = (n: number | undefined): string => n !== undefined ? fmt(n, 0) : '—'
@@ -84,12 +95,25 @@ try {
     print()
   }
 
+  const attackSeconds = quick ? 3 : 8
+  print(`## 4. Under attack: one site key sends 10 adversarial 10,000-character comments a second`)
+  print()
+  const a = await benchAttack(redis.url, attackSeconds)
+  print(`Probes at about 50 requests/s each for ${attackSeconds} s, first with no attack, then during it (${a.attacks} attack requests; answers ${JSON.stringify(a.attackStatuses)}).`)
+  print()
+  print('| p99 ms | no attack | under attack |')
+  print('|---|---|---|')
+  print(`| GET /healthz | ${fmt(a.quiet.healthz)} | **${fmt(a.attacked.healthz)}** (target ≤ 50) |`)
+  print(`| POST /v1/review/claim (a moderator) | ${fmt(a.quiet.claim)} | **${fmt(a.attacked.claim)}** (target ≤ 50) |`)
+  print(`| POST /v1/comments (another site) | ${fmt(a.quiet.otherIntake)} | ${fmt(a.attacked.otherIntake)} |`)
+  print()
+
   // The HTTP Redis is done; stopped now, it cannot rewrite its AOF during the queue figures.
   await redis.stop()
 
   const small = 1000
   const large = quick ? 50000 : 1000000
-  print(`## 3. Review queue: claim + decide at ${fmt(small, 0)} and ${fmt(large, 0)} pending`)
+  print(`## 5. Review queue: claim + decide at ${fmt(small, 0)} and ${fmt(large, 0)} pending`)
   print()
   print('Each depth on its own redis-server, timed in alternating blocks of cycles.')
   print()
@@ -118,6 +142,13 @@ try {
     ...(h.rows[1]!.cpu.server !== undefined ? { intake_server_cpu_us: h.rows[1]!.cpu.server } : {}),
     ...(h.rows[1]!.cpu.redis !== undefined ? { intake_redis_cpu_us: h.rows[1]!.cpu.redis } : {}),
     ...(h.rows[0]!.cpu.server !== undefined ? { bare_server_cpu_us: h.rows[0]!.cpu.server } : {}),
+    screen_worst_family_10k_vs_1k: Math.max(...fam.all.map((r) => r.ratios[0]!)),
+    screen_worst_family_growth: worstRatio,
+    screen_slowest_family_10k_ms: fam.slowest10k.ms[10000]!,
+    healthz_p99_under_attack_ms: a.attacked.healthz,
+    claim_p99_under_attack_ms: a.attacked.claim,
+    other_site_intake_p99_under_attack_ms: a.attacked.otherIntake,
+    healthz_p99_quiet_ms: a.quiet.healthz,
     claim_1m_vs_1k: q.ratio,
     claim_pending_large: q.large,
     queue_bytes_per_comment: q.bytesPerComment,

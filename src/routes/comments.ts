@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { screen } from '../screening/screen.js'
+import { screen, screenSteps } from '../screening/screen.js'
+import { WINDOW } from '../screening/windows.js'
+import { runCooperatively } from '../cooperative.js'
 import type { Ruleset } from '../screening/ruleset.js'
 import type { ScreenResult } from '../screening/types.js'
 import { commentNotFound, HttpError } from '../http/errors.js'
@@ -53,8 +55,14 @@ export function decisionView (d: StoredDecision, withNote: boolean): Static<type
   }
 }
 
-function screenBody (body: { text: string, context?: Static<typeof Context> }, ruleset: Ruleset): ScreenResult {
-  return screen({ text: body.text, ...(body.context !== undefined ? { context: body.context } : {}) }, ruleset)
+/**
+ * Screens a request's text. A comment longer than one window is screened a window at a
+ * time with the event loop free in between, so a long (or hostile) comment never holds up
+ * the requests that arrive meanwhile; shorter ones take the direct path.
+ */
+async function screenBody (body: { text: string, context?: Static<typeof Context> }, ruleset: Ruleset): Promise<ScreenResult> {
+  const input = { text: body.text, ...(body.context !== undefined ? { context: body.context } : {}) }
+  return body.text.length <= WINDOW ? screen(input, ruleset) : await runCooperatively(screenSteps(input, ruleset))
 }
 
 const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -88,7 +96,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const id = body.id ?? headerKey ?? randomUUID()
     // One rule set for the whole request, however many reloads happen meanwhile.
     const { ruleset } = rules.current
-    const { screening, verdict } = screenBody(body, ruleset)
+    const { screening, verdict } = await screenBody(body, ruleset)
     const result = await queue.enqueue({
       id,
       articleId: body.articleId,
@@ -143,7 +151,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { body } = request
     checkText(request, body.text)
-    const { screening, verdict } = screenBody(body, rules.current.ruleset)
+    const { screening, verdict } = await screenBody(body, rules.current.ruleset)
     return { status: verdict.status, ...(verdict.reason !== undefined ? { reason: verdict.reason } : {}), lane: verdict.lane, screening }
   })
 }

@@ -33,7 +33,7 @@ export const Screening = Type.Object({
     english: Type.Union([Type.Boolean(), Type.Null()], { description: 'null: too short or too little evidence to tell; never rejected for language' }),
     confidence: Type.Number({ minimum: 0, maximum: 1 })
   }),
-  flags: Type.Array(Flag),
+  flags: Type.Array(Flag, { description: 'Evidence, in text order. Overlapping matches are one flag of the most specific category. At most 100 flags per rule and category.' }),
   score: Type.Number({ minimum: 0, maximum: 1 }),
   rulesVersion: Type.String()
 })

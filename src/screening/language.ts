@@ -68,6 +68,14 @@ function joinSpelledLetters (words: string[]): string[] {
   return out
 }
 
+/** At most `n` words, a third each from the start, the middle and the end. */
+function spread (words: string[], n: number): string[] {
+  if (words.length <= n) return words
+  const third = Math.floor(n / 3)
+  const middle = Math.floor((words.length - third) / 2)
+  return [...words.slice(0, third), ...words.slice(middle, middle + third), ...words.slice(words.length - (n - 2 * third))]
+}
+
 function deleet (word: string): string {
   if (!DIGIT.test(word)) return word
   let out = ''
@@ -128,9 +136,29 @@ function scriptShares (text: string, ascii: boolean): { latin: number, other: nu
   return { latin, other }
 }
 
+/** Characters read from each of the start, middle and end of a long comment. */
+export const SAMPLE_PART = 1000
+
+/**
+ * What the gate reads of a long comment: its start, middle and end, so that the cost is
+ * bounded and one English paragraph cannot carry a long comment in another language.
+ */
+export function languageSample (text: string): string {
+  if (text.length <= 3 * SAMPLE_PART) return text
+  const part = (from: number): string => {
+    let a = from
+    let b = from + SAMPLE_PART
+    if (/[\uDC00-\uDFFF]/.test(text[a] ?? '')) a++
+    if (/[\uD800-\uDBFF]/.test(text[b - 1] ?? '')) b--
+    return text.slice(a, b)
+  }
+  const middle = Math.floor((text.length - SAMPLE_PART) / 2)
+  return `${part(0)}\n${part(middle)}\n${part(text.length - SAMPLE_PART)}`
+}
+
 export function detectLanguage (shown: string, options: LanguageOptions = DEFAULT_LANGUAGE_OPTIONS): LanguageResult {
   // Judge the text a reader sees: reversed by an override, "toidi na era uoy" is English.
-  const text = displayOrder(shown)
+  const text = displayOrder(languageSample(shown))
   const ascii = isAscii(text)
   const { latin, other } = scriptShares(text, ascii)
   const letters = latin + other
@@ -161,7 +189,7 @@ export function detectLanguage (shown: string, options: LanguageOptions = DEFAUL
   let foreign = 0
   for (const w of latinWords) if (FOREIGN_WORDS.has(w)) foreign++
   const foreignShare = foreign / latinWords.length
-  const joined = (latinWords.length > MODEL_WORDS ? latinWords.slice(0, MODEL_WORDS) : latinWords).join(' ')
+  const joined = spread(latinWords, MODEL_WORDS).join(' ')
   const scores = eld.detect(joined).getScores()
   const en = scores.en ?? 0
   let runnerUp = 0

@@ -14,9 +14,13 @@ import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
 import { decide } from './policy.js'
 import { windowsOf, type Window } from './windows.js'
+import { runSteps, type Steps } from './steps.js'
 import { normalizeEntry } from './lexicon.js'
 import type { Ruleset } from './ruleset.js'
 import type { Flag, ScreenInput, ScreenResult, TargetKind } from './types.js'
+
+/** Most flags a comment gets for one rule and category (see screenWindow). */
+export const MAX_FLAGS_PER_RULE = 100
 
 /** A match before merging; its text is cut from the comment once flags are merged. */
 type RawFlag = Omit<Flag, 'text'>
@@ -27,6 +31,8 @@ interface Context {
   kinds: Array<TargetKind | undefined>
   /** Whether a list matched the token at this index. */
   isListed: (i: number) => boolean
+  /** Whether the token's sentence has any target in it: most sentences have none. */
+  sentenceHasTarget: (i: number) => boolean
   rules: Ruleset
 }
 
@@ -37,13 +43,15 @@ function peopleWords (people: string[] | undefined): Set<string> {
   return words
 }
 
+const hasWhen = (list: { when: object }): boolean => { for (const _ in list.when) return true; return false }
+
 function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>, flags: RawFlag[]): void {
   for (const hit of hits) {
     const { list, severity } = hit.entry
     const aimed = list.mode === 'aimed'
-    const needsTarget = aimed || Object.keys(list.when).length > 0
+    const needsTarget = aimed || hasWhen(list)
     // Joined tokens ("f u c k") sit outside the token array and are never aimed.
-    const target = needsTarget && hit.first >= 0 ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets, ctx.isListed) : undefined
+    const target = needsTarget && hit.first >= 0 && ctx.sentenceHasTarget(hit.first) ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets, ctx.isListed) : undefined
     if (aimed && target === undefined) continue
     const category = target !== undefined ? (list.when[target.kind] ?? list.category) : list.category
     // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
@@ -121,6 +129,14 @@ function tokenAt (offsets: number[], pos: number): number {
 }
 
 export function screen (input: ScreenInput, rules: Ruleset): ScreenResult {
+  return runSteps(screenSteps(input, rules))
+}
+
+/**
+ * screen() as steps, one window a step (see windows.ts and steps.ts): the service runs a
+ * long comment a window at a time, and other requests are answered between windows.
+ */
+export function * screenSteps (input: ScreenInput, rules: Ruleset): Steps<ScreenResult> {
   const { text } = input
   const language = detectLanguage(text, rules.language)
   const raw: RawFlag[] = []
@@ -129,24 +145,39 @@ export function screen (input: ScreenInput, rules: Ruleset): ScreenResult {
   }
   const people = peopleWords(input.context?.people)
   const words: Words = { parts: [], length: 0, offsets: [], starts: [], ends: [] }
-  for (const w of windowsOf(text)) screenWindow(text, w, people, rules, raw, words)
+  const kept = new Map<string, number>()
+  for (const w of windowsOf(text)) {
+    screenWindow(text, w, people, rules, raw, words, kept)
+    yield
+  }
   regexPhase(rules, text, words, raw)
+  yield
   const flags = mergeFlags(raw, text)
   const screening = { language, flags, score: scoreFlags(flags), rulesVersion: rules.version }
   return { screening, verdict: decide(flags, language, rules.policy) }
 }
 
-/** The flags of one window that overlap the part it owns, in offsets of the whole text. */
-function screenWindow (whole: string, w: Window, people: Set<string>, rules: Ruleset, out: RawFlag[], words: Words): void {
+/** For each token, whether any token of its sentence is a target: one pass each way. */
+function sentencesWithTargets (tokens: Token[], kinds: Array<TargetKind | undefined>): (i: number) => boolean {
+  const withTarget = new Set<number>()
+  tokens.forEach((t, i) => { if (kinds[i] !== undefined) withTarget.add(t.sentence) })
+  return (i) => withTarget.has(tokens[i]!.sentence)
+}
+
+/**
+ * The flags of one window that overlap the part it owns, in offsets of the whole text,
+ * while the comment has fewer than MAX_FLAGS_PER_RULE of their rule and category.
+ */
+function screenWindow (whole: string, w: Window, people: Set<string>, rules: Ruleset, out: RawFlag[], words: Words, kept: Map<string, number>): void {
   const text = w.from === 0 && w.to === whole.length ? whole : whole.slice(w.from, w.to)
   const spelled = tokenize(text)
   const { tokens, joined } = respell(text, spelled.tokens, spelled.joined, rules.segmenter, rules.targets)
   const hits = rules.lexicon.match(tokens, joined)
-  const listed = new Set<number>()
-  for (const h of hits) for (let i = h.first; i >= 0 && i <= h.last; i++) listed.add(i)
-  const isListed = (i: number): boolean => listed.has(i)
+  const listed = new Uint8Array(tokens.length)
+  for (const h of hits) for (let i = h.first; i >= 0 && i <= h.last; i++) listed[i] = 1
+  const isListed = (i: number): boolean => listed[i] === 1
   const kinds = classifyTargets(tokens, people, rules.targets, isListed)
-  const ctx: Context = { text, tokens, kinds, isListed, rules }
+  const ctx: Context = { text, tokens, kinds, isListed, sentenceHasTarget: sentencesWithTargets(tokens, kinds), rules }
   if (rules.regexPatterns.length > 0) addWords(words, tokens, w)
 
   const raw: RawFlag[] = []
@@ -156,6 +187,15 @@ function screenWindow (whole: string, w: Window, people: Set<string>, rules: Rul
   for (const f of raw) {
     f.start += w.from
     f.end += w.from
-    if (f.end > w.ownFrom && f.start < w.ownTo) out.push(f)
+    if (f.end <= w.ownFrom || f.start >= w.ownTo) continue
+    // Evidence, not an inventory: past MAX_FLAGS_PER_RULE of one rule and category, more
+    // flags add nothing a moderator reads, and cost time and storage that would grow with
+    // the text. Counted per rule and category, so no flood of one kind can crowd out a
+    // flag of another (a threat behind a thousand swear words is still flagged).
+    const key = `${f.rule}|${f.category}`
+    const n = kept.get(key) ?? 0
+    if (n >= MAX_FLAGS_PER_RULE) continue
+    kept.set(key, n + 1)
+    out.push(f)
   }
 }

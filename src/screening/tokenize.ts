@@ -230,7 +230,6 @@ function buildToken (f: Folded, a: number, b: number, sentence: number): Token |
   // A number is not a word ("455" must not read as "ass"); an all-symbol token like "@$$" is.
   if (letters === 0 && (digits > 0 || masks > 0)) return undefined
   let variants: string[] | undefined
-  const add = (v: string): void => { (variants ??= []).push(v) }
   let masked: string | undefined
   if (!plain) {
     let pattern = ''
@@ -242,12 +241,12 @@ function buildToken (f: Folded, a: number, b: number, sentence: number): Token |
       if (other !== undefined) ambiguous.push([i - a, other])
       pattern += f.kinds[i] === MASK ? '?' : (leet ?? c)
     }
-    for (const alt of alternativeReadings(norm, ambiguous)) add(alt)
+    if (ambiguous.length > 0) variants = alternativeReadings(norm, ambiguous)
     // A masked word needs enough visible letters to be recognisable: "f*ck" yes, "**" no.
     if (masks > 0 && letters >= 2 && masks <= letters) masked = pattern
   }
-  if (norm.length >= 3 && hasLongRun(norm)) { add(collapseRuns(norm, 2)); add(collapseRuns(norm, 1)) }
-  if (lead !== undefined) add(lead + norm)
+  if (norm.length >= 3 && hasLongRun(norm)) (variants ??= []).push(collapseRuns(norm, 2), collapseRuns(norm, 1))
+  if (lead !== undefined) (variants ??= []).push(lead + norm)
   const { start, end } = spanOf(f, from, b)
   const token: Token = { norm, variants: variants ?? NO_VARIANTS, start, end, sentence, capitalized: upperAt(f, a) }
   if (token.capitalized && b - a >= 2 && f.kinds[a + 1] === LETTER && upperAt(f, a + 1)) token.acronym = true

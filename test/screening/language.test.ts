@@ -1,5 +1,5 @@
 import t from 'tap'
-import { detectLanguage, modelSample } from '../../src/screening/language.js'
+import { detectLanguage, languageSample, modelSample, SAMPLE_PART } from '../../src/screening/language.js'
 
 t.test('English comments are English', async (t) => {
   for (const text of [
@@ -72,4 +72,15 @@ t.test('long texts: the n-gram models read a bounded sample, and the verdict hol
     const cut = modelSample(prefix + '😀'.repeat(400))
     t.ok(cut.isWellFormed(), `no lone surrogate (prefix "${prefix}")`)
   }
+})
+
+t.test('a long comment is judged on its start, middle and end', async (t) => {
+  const english = 'I read the article twice and I think the writer is right about the budget. '
+  const french = 'Je ne suis pas du tout d\'accord avec cet article, les chiffres sont faux. '
+  t.equal(detectLanguage(english.repeat(300)).english, true)
+  t.equal(detectLanguage(english.repeat(15) + french.repeat(300)).english, false, 'one English paragraph does not carry a French comment')
+  t.equal(languageSample('short').length, 5)
+  const sample = languageSample('a'.repeat(3000) + '😀'.repeat(2000))
+  t.ok(sample.length <= 3 * SAMPLE_PART + 2, 'a long text is read in three parts')
+  t.notOk(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(sample), 'no part splits a surrogate pair')
 })

@@ -3,11 +3,11 @@
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runCooperatively, SLICE_MS } from '../../src/rules/cooperative.js'
-import { loadRules } from '../../src/rules/load.js'
-import { runSteps, type Steps } from '../../src/screening/steps.js'
-import { screen } from '../../src/screening/screen.js'
-import { copyRules, edit } from './helper.js'
+import { runCooperatively, SLICE_MS } from '../src/cooperative.js'
+import { loadRules } from '../src/rules/load.js'
+import { runSteps, type Steps } from '../src/screening/steps.js'
+import { screen } from '../src/screening/screen.js'
+import { copyRules, edit } from './rules/helper.js'
 
 /** The longest time the event loop went without a turn while `work` ran. */
 async function longestStall<T> (work: () => Promise<T>): Promise<{ result: T, stallMs: number }> {
