@@ -8,23 +8,7 @@ import { loadRules } from '../src/rules/load.js'
 import { runSteps, type Steps } from '../src/screening/steps.js'
 import { screen } from '../src/screening/screen.js'
 import { copyRules, edit } from './rules/helper.js'
-
-/** The longest time the event loop went without a turn while `work` ran. */
-async function longestStall<T> (work: () => Promise<T>): Promise<{ result: T, stallMs: number }> {
-  let last = performance.now()
-  let stallMs = 0
-  const timer = setInterval(() => {
-    const now = performance.now()
-    stallMs = Math.max(stallMs, now - last)
-    last = now
-  }, 1)
-  try {
-    const result = await work()
-    return { result, stallMs: Math.max(stallMs, performance.now() - last) }
-  } finally {
-    clearInterval(timer)
-  }
-}
+import { longestStall } from './stall.js'
 
 /** 400 steps of 1 ms of busy work each: 400 ms in all. */
 function * busy (): Steps<number> {
