@@ -85,6 +85,7 @@ function deleet (word: string): string {
 // The n-gram models read at most this many words: their verdict is settled well before,
 // and their cost grows with the text (eld and franc take ~1 ms on a long comment).
 const MODEL_WORDS = 80
+const SHORT_TEXT_WORDS = 4
 const MODEL_CHARS = 600
 const LATIN = /\p{Script=Latin}/u
 const LETTER = /\p{L}/u
@@ -198,7 +199,10 @@ export function detectLanguage (shown: string, options: LanguageOptions = DEFAUL
   // The weights were fitted on ../shared/corpus (scripts/eval.ts prints the outcome).
   const evidence = en - runnerUp + share - 1.5 * foreignShare
   if (evidence >= 0) return { code: 'eng', english: true, confidence: round(Math.min(1, 0.5 + evidence)) }
-  if (evidence < -0.08) return { code: nameLanguage(joined), english: false, confidence: round(Math.min(1, 0.5 - evidence)) }
+  // Three words or fewer are too few for the n-gram models alone: "I hate muslims" scores as
+  // Venda. Such a text is rejected only when a foreign function word backs the models.
+  const tooShortAlone = latinWords.length < SHORT_TEXT_WORDS && foreign === 0
+  if (evidence < -0.08 && !tooShortAlone) return { code: nameLanguage(joined), english: false, confidence: round(Math.min(1, 0.5 - evidence)) }
   // Weak evidence either way (a name, a list of nouns): undetermined, never rejected.
   return UNDETERMINED
 }

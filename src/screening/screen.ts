@@ -10,6 +10,7 @@ import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
 import { respell } from './respell.js'
 import { classifyTargets, findTarget, targetExtent } from './targets.js'
+import { isCondemnedReport } from './context.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
 import { decide } from './policy.js'
@@ -53,6 +54,8 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
     // Joined tokens ("f u c k") sit outside the token array and are never aimed.
     const target = needsTarget && hit.first >= 0 && ctx.sentenceHasTarget(hit.first) ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets, ctx.isListed) : undefined
     if (aimed && target === undefined) continue
+    // "Calling him a liar is unfair" condemns the allegation; it makes none.
+    if (target !== undefined && isCondemnedReport(ctx.tokens, Math.min(hit.first, target.index), hit.last)) continue
     const category = target !== undefined ? (list.when[target.kind] ?? list.category) : list.category
     // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
     // criminal" (nor "Johnson is a war criminal").
@@ -66,9 +69,13 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
   }
 }
 
+// Categories whose patterns describe an attack that counter-speech can quote to condemn it.
+const COUNTER_SPEECH_CATEGORIES = new Set(['insult', 'libel', 'identity-attack', 'threat', 'religion'])
+
 function patternPhase (ctx: Context, flags: RawFlag[]): void {
   for (const m of ctx.rules.tokenPatterns.matchAll(ctx.tokens, ctx.kinds)) {
     const p = m.pattern
+    if (COUNTER_SPEECH_CATEGORIES.has(p.category) && isCondemnedReport(ctx.tokens, m.first, m.last)) continue
     flags.push({ category: p.category, rule: `pattern:${p.id}`, severity: p.severity, start: ctx.tokens[m.first]!.start, end: ctx.tokens[m.last]!.end })
   }
 }

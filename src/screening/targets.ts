@@ -3,6 +3,7 @@
 // when aimed at someone: "you", a person (a name, a pronoun, "the minister"), or a group.
 import { ENGLISH_WORDS } from './english-words.js'
 import type { Token } from './tokenize.js'
+import { isNegation } from './context.js'
 import type { TargetKind } from './types.js'
 
 export interface TargetConfig {
@@ -33,14 +34,22 @@ function tokenIn (t: Token, set: Set<string>): boolean {
  * which are never names ("Idiot!" at the start of a sentence is not a person).
  */
 export function classifyTargets (tokens: Token[], people: Set<string>, config: TargetConfig, isListed: (i: number) => boolean): Array<TargetKind | undefined> {
+  let groupSentence = -2
   return tokens.map((t, i) => {
     if (tokenIn(t, config.you)) return 'you'
-    if (tokenIn(t, config.group)) return 'group'
+    if (tokenIn(t, config.group)) {
+      groupSentence = t.sentence
+      return 'group'
+    }
+    // "Muslims moved in. They are vermin.": they/them right after a group is named is that group.
+    if (GROUP_PRONOUNS.has(t.norm) && t.sentence - groupSentence <= 1) return 'group'
     if (tokenIn(t, config.person) || people.has(t.norm)) return 'person'
     if (config.names && looksLikeName(tokens, i) && !isListed(i)) return 'person'
     return undefined
   })
 }
+
+const GROUP_PRONOUNS = new Set(['they', 'them', 'theyre', 'themselves'])
 
 // Months and days are capitalised and are no one: "April Fools", "Black Friday".
 const CALENDAR = new Set([
@@ -92,7 +101,8 @@ export function findTarget (tokens: Token[], kinds: Array<TargetKind | undefined
     if (t.sentence !== sentence) break
     const kind = kinds[i]
     if (kind !== undefined) return { kind, index: i }
-    if (config.breakers.has(t.norm)) break
+    // "He is not a liar": a negation between them and the word aims it at no one.
+    if (config.breakers.has(t.norm) || isNegation(tokens, i)) break
     if (!isListed(i) && !COORDINATORS.has(t.norm)) seen++
     else skipped++
   }

@@ -7,9 +7,10 @@
 //   a|b|c           any of these words
 //   {list-id}       any single word of that list (see lists.yaml)
 //   {you} {person} {group} {target}   a target word (see targets in lists.yaml)
-//   {any:M-N}       M to N arbitrary words (N at most 5)
+//   {any:M-N}       M to N arbitrary words (N at most 5), never a negation ("not", "never")
 //   element?        the element may be absent
 import type { Token } from './tokenize.js'
+import { isNegation } from './context.js'
 import type { TargetKind } from './types.js'
 
 type Element =
@@ -109,7 +110,8 @@ export function matchAt (pattern: TokenPattern, tokens: Token[], kinds: Array<Ta
       for (let skip = el.min; skip <= el.max; skip++) {
         const next = at + skip
         if (next > tokens.length) break
-        if (skip > 0 && tokens[next - 1]!.sentence !== sentence) break
+        // A gap never crosses a sentence end, nor a negation: "they should not be shot".
+        if (skip > 0 && (tokens[next - 1]!.sentence !== sentence || isNegation(tokens, next - 1))) break
         const end = step(e + 1, next)
         if (end >= 0) return end
       }

@@ -1,0 +1,62 @@
+// Attacks on groups written as grammar, not as slurs, and the counter-speech and negation
+// that must stay clean. These check the shipped rules (rules/patterns.yaml, rules/lists/).
+import t from 'tap'
+import { run } from './helper.js'
+
+const flagged = (text: string): string[] => run(text).screening.flags.map((f) => `${f.category}: ${text.slice(f.start, f.end)}`)
+const categoriesOf = (text: string): string[] => [...new Set(run(text).screening.flags.map((f) => f.category))].sort()
+
+t.test('hatred of a group', async (t) => {
+  t.same(flagged('I hate muslims.'), ['identity-attack: I hate muslims'])
+  t.same(categoriesOf('We despise all the immigrants'), ['identity-attack'])
+  t.same(categoriesOf('I really hate jewish people'), ['identity-attack'])
+  t.same(categoriesOf('I hate Mondays and I hate traffic'), [], 'hating things is not an attack')
+})
+
+t.test('generalisations that degrade a group', async (t) => {
+  for (const text of ['Immigrants are vermin.', 'Mexicans are criminals', 'Muslims are a disease', 'gay people are disgusting', 'Refugees are all parasites']) {
+    t.same(categoriesOf(text), ['identity-attack'], text)
+  }
+  t.same(categoriesOf('Muslims are not human.'), ['identity-attack'], 'a negated positive')
+  t.same(categoriesOf("Immigrants aren't welcome here"), ['identity-attack'], "aren't")
+  t.same(categoriesOf('Typical muslim behaviour'), ['identity-attack'])
+  t.same(categoriesOf('Jews control all of this, as usual'), ['identity-attack'])
+  t.same(categoriesOf('Islam is a religion of lies'), ['religion'])
+})
+
+t.test('violence and removal wished on a group', async (t) => {
+  t.same(categoriesOf('kill all muslims'), ['threat'])
+  t.same(categoriesOf('They deserve to be bombed into dust'), ['threat'])
+  t.same(categoriesOf('deport all muslims'), ['identity-attack'])
+  t.same(categoriesOf('Ban the muslims'), ['identity-attack'])
+})
+
+t.test('"they" right after a group is named is that group', async (t) => {
+  t.same(categoriesOf('Muslims moved into our town. They are vermin.'), ['identity-attack'])
+  t.same(categoriesOf('The council met on Monday. They are idiots.'), ['insult'], 'no group named: an insult, not an identity attack')
+})
+
+t.test('counter-speech and identity statements stay clean', async (t) => {
+  for (const text of [
+    'Saying that Muslims are vermin is disgusting.',
+    'Calling refugees parasites is racist and wrong.',
+    'I am a proud gay man.',
+    'Muslims are my neighbours and my friends.',
+    'Immigrants are not criminals.',
+    'Jewish people are welcome here.',
+    'They should not be shot, they should be tried in court.'
+  ]) t.same(flagged(text), [], text)
+})
+
+t.test('negation and condemnation in list rules', async (t) => {
+  t.same(flagged('He is not a liar.'), [])
+  t.same(flagged('Calling him a liar is unfair.'), [])
+  t.same(categoriesOf('I am calling him a liar.'), ['insult'], 'an accusation that nothing condemns')
+  t.same(categoriesOf('He is a liar.'), ['insult'])
+})
+
+t.test('the examples the site found missed', async (t) => {
+  t.same(categoriesOf('The mayor is a pathetic clown'), ['insult'])
+  t.same(categoriesOf('He is a brainless hack'), ['insult'])
+  t.same(categoriesOf('Putin is a butcher and a mass murderer'), ['libel'])
+})
