@@ -1,12 +1,7 @@
 // The evasions a hostile user tried, each flagged on the original characters, and the
 // innocent words that contain bad ones, each left alone.
 import t from 'tap'
-import { run } from './helper.js'
-
-/** The flags of a text as "category: flagged text". */
-function flagged (text: string, people?: string[]): string[] {
-  return run(text, people).screening.flags.map((f) => `${f.category}: ${text.slice(f.start, f.end)}`)
-}
+import { flagged, run } from './helper.js'
 
 t.test('symbols that stand for letters', async (t) => {
   t.same(flagged('@ss'), ['profanity: @ss'])

@@ -1,10 +1,7 @@
 // Attacks on groups written as grammar, not as slurs, and the counter-speech and negation
 // that must stay clean. These check the shipped rules (rules/patterns.yaml, rules/lists/).
 import t from 'tap'
-import { run } from './helper.js'
-
-const flagged = (text: string): string[] => run(text).screening.flags.map((f) => `${f.category}: ${text.slice(f.start, f.end)}`)
-const categoriesOf = (text: string): string[] => [...new Set(run(text).screening.flags.map((f) => f.category))].sort()
+import { categories as categoriesOf, flagged } from './helper.js'
 
 t.test('hatred of a group', async (t) => {
   t.same(flagged('I hate muslims.'), ['identity-attack: I hate muslims'])

@@ -17,3 +17,8 @@ export function categories (text: string, people?: string[]): string[] {
 export function flagTexts (text: string): string[] {
   return run(text).screening.flags.map((f) => f.text)
 }
+
+/** The flags of a text as "category: flagged text", in text order. */
+export function flagged (text: string, people?: string[]): string[] {
+  return run(text, people).screening.flags.map((f) => `${f.category}: ${text.slice(f.start, f.end)}`)
+}
