@@ -67,6 +67,8 @@ export const FAMILIES: Family[] = [
   { name: 'masks-joined', make: (n) => fill(n, same('f*ck')) },
   { name: 'leet-digits', make: (n) => fill(n, same('5h1t 1d10t ')) },
   { name: 'leet-digits-joined', make: (n) => fill(n, same('5h1t1d10t')) },
+  { name: 'endless-number', make: (n) => fill(n, same('7')) },
+  { name: 'numbers-and-letters', make: (n) => fill(n, same('1234567890a ')) },
   { name: 'emoji-run', make: (n) => fill(n, same('😀🔥🅸')) },
   { name: 'combining-marks', make: (n) => fill(n, same(cycle((c) => c + '\u0301'.repeat(19)))) },
   { name: 'words-run-together', make: (n) => fill(n, same('youareanidiot')) },

@@ -3,6 +3,7 @@
 import { tokenize, type Token } from './tokenize.js'
 import { MAX_WORD } from './segment.js'
 import { runSteps, stepThrough, type Steps } from './steps.js'
+import { ShardedMap, ShardedSet } from './sharded.js'
 import type { Category, Severity, TargetKind } from './types.js'
 
 export interface ListEntry {
@@ -49,7 +50,7 @@ interface TrieNode { next: Map<string, TrieNode>, entries: LexiconEntry[] }
 const MIN_AFFIX = 4
 
 export class Lexicon {
-  private readonly words = new Map<string, LexiconEntry[]>()
+  private readonly words = new ShardedMap<LexiconEntry[]>()
   private readonly phrases: TrieNode = { next: new Map(), entries: [] }
   private readonly prefixes = new Map<string, LexiconEntry[]>()
   private readonly suffixes = new Map<string, LexiconEntry[]>()
@@ -68,7 +69,7 @@ export class Lexicon {
   private wordLengths: number[] = []
   private readonly wordHeads = new Set<string>()
   /** Words of single-token entries, by list id, for token patterns ("{insults}"). */
-  readonly wordsByList = new Map<string, Set<string>>()
+  readonly wordsByList = new Map<string, ShardedSet>()
   entryCount = 0
 
   constructor (lists: ListDefinition[], allowlist: Iterable<string>) {
@@ -85,7 +86,7 @@ export class Lexicon {
 
   private * addLists (lists: ListDefinition[]): Steps<void> {
     for (const list of lists) {
-      const words = new Set<string>()
+      const words = new ShardedSet()
       this.wordsByList.set(list.id, words)
       yield * stepThrough(list.entries, (raw) => this.add(list, raw, words))
     }
@@ -98,7 +99,7 @@ export class Lexicon {
     this.wordLengths = [...lengths].sort((a, b) => b - a)
   }
 
-  private add (list: ListDefinition, raw: ListEntry, words: Set<string>): void {
+  private add (list: ListDefinition, raw: ListEntry, words: ShardedSet): void {
     let text = raw.text.trim()
     let kind: 'word' | 'prefix' | 'suffix' | 'infix' = 'word'
     const leading = text.startsWith('*')
@@ -281,7 +282,7 @@ function pluralsOf (form: string): string[] {
   return /(x|z|ch|sh)$/.test(form) ? [form + 'es'] : [form + 's']
 }
 
-function push<K, T> (map: Map<K, T[]>, key: K, value: T): void {
+function push<K, T> (map: { get: (key: K) => T[] | undefined, set: (key: K, value: T[]) => unknown }, key: K, value: T): void {
   const list = map.get(key)
   if (list === undefined) map.set(key, [value])
   else list.push(value)

@@ -17,8 +17,6 @@ export interface Respelled {
 // enough to be one (an endless token is no phrase).
 const MIN_RUN_TOGETHER = 5
 const MAX_RUN_TOGETHER = 40
-/** Longest target word looked for at either end of a run-together word ("immigrants"). */
-const MAX_TARGET = 12
 
 export function respell (text: string, tokens: Token[], joined: Token[], segmenter: Segmenter, targets: TargetConfig): Respelled {
   // Replacements by the index of the first token they replace: [how many tokens, new tokens].
@@ -65,18 +63,52 @@ function runTogether (text: string, t: Token, segmenter: Segmenter, targets: Tar
   const n = t.norm.length
   // Only plain letters that map one to one onto the original text can be split by offset.
   if (n < MIN_RUN_TOGETHER || n > MAX_RUN_TOGETHER || t.end - t.start !== n || t.parts !== undefined) return undefined
-  const aimed = (w: string): boolean => targets.you.has(w) || targets.group.has(w)
-  // Most words begin and end with no target word: a few lookups rule them out before a split.
-  if (!affixIn(t.norm, aimed) || segmenter.has(t.norm) || !/^[a-z]+$/.test(t.norm) || PROPER_NOUN.test(text.slice(t.start, t.end))) return undefined
+  // Most words begin and end with no target word: a short walk of two tries rules them out.
+  const ends = targetEnds(targets)
+  if (!ends.starts(t.norm) && !ends.finishes(t.norm)) return undefined
+  if (segmenter.has(t.norm) || !/^[a-z]+$/.test(t.norm) || PROPER_NOUN.test(text.slice(t.start, t.end))) return undefined
   const split = segmenter.split(t.norm)
   if (split === undefined || split.length < 2 || split.some((s) => s.word.length < 3 && !SHORT_WORDS.has(s.word))) return undefined
+  const aimed = (w: string): boolean => targets.you.has(w) || targets.group.has(w)
   return aimed(split[0]!.word) || aimed(split[split.length - 1]!.word) ? split : undefined
 }
 
-/** Whether a word starts or ends with a word that `is` accepts (up to MAX_TARGET letters). */
-function affixIn (word: string, is: (w: string) => boolean): boolean {
-  for (let len = 1; len <= MAX_TARGET && len < word.length; len++) {
-    if (is(word.slice(0, len)) || is(word.slice(word.length - len))) return true
+interface Trie { next: Map<string, Trie>, word: boolean }
+
+/** Whether a word starts with, or ends with, a "you" or group target word. */
+interface TargetEnds { starts: (w: string) => boolean, finishes: (w: string) => boolean }
+
+// One pair of tries per compiled rule set.
+const endsCache = new WeakMap<TargetConfig, TargetEnds>()
+
+function targetEnds (targets: TargetConfig): TargetEnds {
+  let ends = endsCache.get(targets)
+  if (ends !== undefined) return ends
+  const forward: Trie = { next: new Map(), word: false }
+  const backward: Trie = { next: new Map(), word: false }
+  const add = (root: Trie, chars: string[]): void => {
+    let node = root
+    for (const c of chars) {
+      let child = node.next.get(c)
+      if (child === undefined) node.next.set(c, child = { next: new Map(), word: false })
+      node = child
+    }
+    node.word = true
   }
-  return false
+  for (const w of [...targets.you, ...targets.group]) {
+    add(forward, [...w])
+    add(backward, [...w].reverse())
+  }
+  // A proper prefix or suffix: the whole word being a target is not a run-together phrase.
+  const walk = (root: Trie, w: string, from: number, step: number): boolean => {
+    let node: Trie | undefined = root
+    for (let i = from, k = 1; k < w.length && node !== undefined; i += step, k++) {
+      node = node.next.get(w[i]!)
+      if (node?.word === true) return true
+    }
+    return false
+  }
+  ends = { starts: (w) => walk(forward, w, 0, 1), finishes: (w) => walk(backward, w, w.length - 1, -1) }
+  endsCache.set(targets, ends)
+  return ends
 }

@@ -7,6 +7,7 @@
 // the letters are. (The letter-joining step this replaces tried every substring: cubic.)
 
 import { runSteps, stepThrough, type Steps } from './steps.js'
+import { ShardedSet } from './sharded.js'
 
 /** Longest word a split can use; longer vocabulary words are never split out of a run. */
 export const MAX_WORD = 20
@@ -27,7 +28,7 @@ const SINGLE_LETTER_WORDS = new Set(['a', 'i', 'u', 'r'])
 export interface Segment { start: number, end: number, word: string }
 
 export class Segmenter {
-  private readonly words = new Set<string>()
+  private readonly words = new ShardedSet()
   /** Which word lengths exist: lookups skip the others. */
   private lengths: number[] = []
   /** Which three-letter starts (a–z only, as a number) begin a word of three or more letters. */

@@ -10,11 +10,12 @@
 //   {any:M-N}       M to N arbitrary words (N at most 5), never a negation ("not", "never")
 //   element?        the element may be absent
 import type { Token } from './tokenize.js'
+import { ShardedSet, type WordSet } from './sharded.js'
 import { isNegation } from './context.js'
 import type { TargetKind } from './types.js'
 
 type Element =
-  | { kind: 'words', words: Set<string>, optional: boolean }
+  | { kind: 'words', words: WordSet, optional: boolean }
   | { kind: 'target', which: TargetKind | 'any', optional: boolean }
   | { kind: 'gap', min: number, max: number }
 
@@ -28,7 +29,7 @@ export class PatternError extends Error {
   override name = 'PatternError'
 }
 
-export function compileTokenPattern (source: string, lists: Map<string, Set<string>>, normalize: (w: string) => string): TokenPattern {
+export function compileTokenPattern (source: string, lists: ReadonlyMap<string, WordSet>, normalize: (w: string) => string): TokenPattern {
   const parts = source.trim().split(/\s+/).filter(Boolean)
   if (parts.length === 0) throw new PatternError('the pattern is empty')
   const elements: Element[] = []
@@ -64,8 +65,12 @@ export function compileTokenPattern (source: string, lists: Map<string, Set<stri
 }
 
 /** "a|b|{list-id}": the union of the words and the lists' words. */
-function alternatives (part: string, body: string, lists: Map<string, Set<string>>, normalize: (w: string) => string): Set<string> {
-  const words = new Set<string>()
+function alternatives (part: string, body: string, lists: ReadonlyMap<string, WordSet>, normalize: (w: string) => string): WordSet {
+  // A single list reference is the list's own set; a mix is copied into a new one.
+  const only = /^\{([a-z0-9-]+)\}$/.exec(body)
+  const whole = only !== null ? lists.get(only[1]!) : undefined
+  if (whole !== undefined && whole.size > 0) return whole
+  const words = new ShardedSet()
   for (const alt of body.split('|')) {
     const ref = /^\{([a-z0-9-]+)\}$/.exec(alt)
     if (ref !== null && ['you', 'person', 'group', 'target'].includes(ref[1]!)) {
@@ -86,14 +91,14 @@ function alternatives (part: string, body: string, lists: Map<string, Set<string
   return words
 }
 
-function wordMatches (t: Token, words: Set<string>): boolean {
+function wordMatches (t: Token, words: WordSet): boolean {
   if (words.has(t.norm)) return true
   for (const v of t.variants) if (words.has(v)) return true
   return false
 }
 
 /** The words a pattern names, element by element (list words included). */
-export function patternWords (pattern: TokenPattern): Array<Set<string>> {
+export function patternWords (pattern: TokenPattern): WordSet[] {
   return pattern.elements.flatMap((e) => e.kind === 'words' ? [e.words] : [])
 }
 
@@ -101,33 +106,33 @@ export interface PatternMatch { first: number, last: number }
 
 /** The last token index of a match starting at token i, or -1. At most MAX_PATHS steps. */
 export function matchAt (pattern: TokenPattern, tokens: Token[], kinds: Array<TargetKind | undefined>, i: number): number {
-  const { elements } = pattern
-  const sentence = tokens[i]!.sentence
-  const step = (e: number, at: number): number => {
-    if (e === elements.length) return at - 1
-    const el = elements[e]!
-    if (el.kind === 'gap') {
-      for (let skip = el.min; skip <= el.max; skip++) {
-        const next = at + skip
-        if (next > tokens.length) break
-        // A gap never crosses a sentence end, nor a negation: "they should not be shot".
-        if (skip > 0 && (tokens[next - 1]!.sentence !== sentence || isNegation(tokens, next - 1))) break
-        const end = step(e + 1, next)
-        if (end >= 0) return end
-      }
-      return -1
-    }
-    const t = tokens[at]
-    const hit = t !== undefined && t.sentence === sentence && (el.kind === 'words'
-      ? wordMatches(t, el.words)
-      : kinds[at] !== undefined && (el.which === 'any' || kinds[at] === el.which))
-    if (hit) {
-      const end = step(e + 1, at + 1)
+  return step(pattern.elements, tokens, kinds, tokens[i]!.sentence, 0, i)
+}
+
+// A plain function, not a closure made per attempt: patterns are tried at many tokens.
+function step (elements: Element[], tokens: Token[], kinds: Array<TargetKind | undefined>, sentence: number, e: number, at: number): number {
+  if (e === elements.length) return at - 1
+  const el = elements[e]!
+  if (el.kind === 'gap') {
+    for (let skip = el.min; skip <= el.max; skip++) {
+      const next = at + skip
+      if (next > tokens.length) break
+      // A gap never crosses a sentence end, nor a negation: "they should not be shot".
+      if (skip > 0 && (tokens[next - 1]!.sentence !== sentence || isNegation(tokens, next - 1))) break
+      const end = step(elements, tokens, kinds, sentence, e + 1, next)
       if (end >= 0) return end
     }
-    return el.optional ? step(e + 1, at) : -1
+    return -1
   }
-  return step(0, i)
+  const t = tokens[at]
+  const hit = t !== undefined && t.sentence === sentence && (el.kind === 'words'
+    ? wordMatches(t, el.words)
+    : kinds[at] !== undefined && (el.which === 'any' || kinds[at] === el.which))
+  if (hit) {
+    const end = step(elements, tokens, kinds, sentence, e + 1, at + 1)
+    if (end >= 0) return end
+  }
+  return el.optional ? step(elements, tokens, kinds, sentence, e + 1, at) : -1
 }
 
 /** All non-overlapping matches, leftmost first. Cost: tokens × at most MAX_PATHS steps. */

@@ -4,7 +4,7 @@ import t from 'tap'
 import { categories as categoriesOf, flagged } from './helper.js'
 
 t.test('hatred of a group', async (t) => {
-  t.same(flagged('I hate muslims.'), ['identity-attack: I hate muslims'])
+  t.same(flagged('I hate muslims.'), ['identity-attack: hate muslims'])
   t.same(categoriesOf('We despise all the immigrants'), ['identity-attack'])
   t.same(categoriesOf('I really hate jewish people'), ['identity-attack'])
   t.same(categoriesOf('I hate Mondays and I hate traffic'), [], 'hating things is not an attack')
