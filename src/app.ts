@@ -42,7 +42,7 @@ export interface AppDeps {
   logger?: FastifyBaseLogger
 }
 
-export const VERSION = '0.1.0'
+import { VERSION } from './version.js'
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps
@@ -54,6 +54,9 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     // One log line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
+    // Comment ids are up to 128 printable characters; percent-encoded in a path that is up
+    // to 384. Fastify's default (100) refused longer ids with a bare 414 on every /:id route.
+    maxParamLength: 384,
     trustProxy: false,
     ajv: { customOptions: { coerceTypes: false } }
   })

@@ -136,6 +136,8 @@ t.test('bad input: 4xx with a stable code, and nothing stored', async (t) => {
     ['body is an array', [1, 2], {}, 400, 'VALIDATION_ERROR'],
     ['empty text', { articleId: 'a', text: '' }, {}, 400, 'EMPTY_TEXT'],
     ['whitespace-only text', { articleId: 'a', text: ' \n\t\u00a0 ' }, {}, 400, 'EMPTY_TEXT'],
+    ['zero-width-only text', { articleId: 'a', text: '\u200b\u200d\u2060\ufeff \u202e' }, {}, 400, 'EMPTY_TEXT', /invisible/],
+    ['combining marks only', { articleId: 'a', text: '\u0301\u0301\ufe0f\u3164' }, {}, 400, 'EMPTY_TEXT'],
     ['text over MAX_TEXT_LENGTH', { articleId: 'a', text: 'x'.repeat(201) }, {}, 413, 'TEXT_TOO_LONG', /more than 200 characters/],
     ['NUL character', { articleId: 'a', text: 'hello\u0000world' }, {}, 400, 'INVALID_CHARACTERS', /NUL/],
     ['lone surrogate', '{"articleId":"a","text":"broken \\ud800 text"}', {}, 400, 'INVALID_CHARACTERS', /lone UTF-16 surrogate/],
@@ -165,12 +167,15 @@ t.test('MAX_TEXT_LENGTH counts characters, not UTF-16 units', async (t) => {
 })
 
 t.test('adversarial text is handled', async (t) => {
-  const texts = ['\u202Eevil\u202C text with bidi controls', 'z\u0301\u0302\u0303'.repeat(40), 'a'.repeat(200), '\uFEFF\u200B\u200B']
+  const texts = ['\u202Eevil\u202C text with bidi controls', 'z\u0301\u0302\u0303'.repeat(40), 'a'.repeat(200)]
   for (const text of texts) {
     const res = await app.inject({ method: 'POST', url: '/v1/screen', headers: site, payload: { text } })
     t.equal(res.statusCode, 200, JSON.stringify(text).slice(0, 40))
     for (const f of res.json().screening.flags) t.equal(text.slice(f.start, f.end), f.text)
   }
+  const invisible = await app.inject({ method: 'POST', url: '/v1/screen', headers: site, payload: { text: '\uFEFF\u200B\u200B' } })
+  t.equal(invisible.statusCode, 400, 'nothing visible to screen')
+  t.equal(invisible.json().code, 'EMPTY_TEXT')
 })
 
 t.test('unknown routes', async (t) => {
@@ -196,4 +201,29 @@ t.test('OpenAPI document', async (t) => {
     }
   }
   t.equal((await app.inject({ url: '/docs' })).statusCode < 400, true, 'UI is served')
+})
+
+t.test('one id limit everywhere: an id of 128 characters can be read back', async (t) => {
+  // Printable ASCII up to 128 characters, some of which must be percent-encoded in a path.
+  const id = 'x'.repeat(100) + '/?#%&+ é'.replace(' é', '') + 'y'.repeat(22)
+  t.equal(id.length, 128)
+  const res = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: { id, articleId: 'a', text: 'A fine comment about the match.' } })
+  t.equal(res.statusCode, 202)
+  const read = await app.inject({ url: `/v1/comments/${encodeURIComponent(id)}`, headers: site })
+  t.equal(read.statusCode, 200, 'read back by its id')
+  t.equal(read.json().id, id)
+  const history = await app.inject({ url: `/v1/comments/${encodeURIComponent(id)}/history`, headers: auth(KEYS.alice) })
+  t.equal(history.statusCode, 200, 'and its history')
+  const tooLong = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: { id: id + 'z', articleId: 'a', text: 'A fine comment.' } })
+  t.equal(tooLong.statusCode, 400, 'an id of 129 characters is refused at intake')
+  t.equal(tooLong.json().code, 'VALIDATION_ERROR')
+})
+
+t.test('/healthz says which release and which rules are running', async (t) => {
+  const res = await app.inject({ url: '/healthz' })
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.equal(body.status, 'ok')
+  t.match(body.version, /^\d+\.\d+\.\d+/)
+  t.equal(body.rulesVersion, app.rules.status().version)
 })

@@ -65,6 +65,10 @@ async function screenBody (body: { text: string, context?: Static<typeof Context
   return body.text.length <= WINDOW ? screen(input, ruleset) : await runCooperatively(screenSteps(input, ruleset))
 }
 
+// A character a reader can see: not white space, not a format character (zero-width, bidi
+// controls), not a combining mark or variation selector, not a Hangul filler.
+const VISIBLE = /[^\s\p{Cf}\p{Mn}\p{Me}\u115F\u1160\u3164\uFFA0]/u
+
 const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { queue, rules, config } = app
 
@@ -72,7 +76,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   function checkText (request: FastifyRequest, text: string): void {
     const bad = badCharacters(request.body, 'body')
     if (bad !== undefined) throw new HttpError(400, 'INVALID_CHARACTERS', bad)
-    if (text.trim() === '') throw new HttpError(400, 'EMPTY_TEXT', 'body/text is empty or only white space; send the comment text.')
+    if (VISIBLE.exec(text) === null) throw new HttpError(400, 'EMPTY_TEXT', 'body/text is empty, or only white space or invisible characters; send the comment text.')
     // UTF-16 length bounds the number of characters from above: count only when needed.
     if (text.length > config.maxTextLength && [...text].length > config.maxTextLength) {
       throw new HttpError(413, 'TEXT_TOO_LONG', `body/text has more than ${config.maxTextLength} characters; shorten the comment.`)

@@ -1,12 +1,19 @@
 // Liveness and readiness for orchestrators; no key needed, no rate limit.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { VERSION } from '../version.js'
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const Health = Type.Object({
+    status: Type.Literal('ok'),
+    version: Type.String({ description: 'The Moderato release' }),
+    rulesVersion: Type.String({ description: 'The rules this process screens with' })
+  })
+
   app.get('/healthz', {
     config: { rateLimit: false },
-    schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } }
-  }, async () => ({ status: 'ok' as const }))
+    schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Health } }
+  }, async () => ({ status: 'ok' as const, version: VERSION, rulesVersion: app.rules.status().version }))
 
   const Ready = Type.Object({
     status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
