@@ -69,9 +69,13 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('logFields', undefined)
   // Hooks on every request take a done callback: no promise and no extra microtask each.
   app.addHook('onResponse', (request, reply, done) => {
+    const id = (request.params as { id?: unknown } | undefined)?.id
     request.log.info({
       method: request.method,
-      url: request.url,
+      // The route's pattern and the comment id, never the URL: a query string can carry what
+      // must not be kept (a key pasted into a link by mistake).
+      route: request.routeOptions.url ?? 'unmatched',
+      ...(typeof id === 'string' ? { commentId: id } : {}),
       statusCode: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
       caller: request.principal?.name,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { Test } from 'tap'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded.js'
 import { connectRedis } from '../src/redis/connect.js'
@@ -54,7 +54,7 @@ export interface TestApp {
 }
 
 /** The real app on a given Redis, with a key prefix of its own and the test API keys. */
-export async function buildTestApp (t: Test, redisUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp (t: Test, redisUrl: string, env: Record<string, string> = {}, logger?: FastifyBaseLogger): Promise<TestApp> {
   const config = loadConfig({
     API_KEYS,
     REDIS_URL: redisUrl,
@@ -68,7 +68,7 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
   const rateLimitRedis = connectRedis(redisUrl, { timeoutMs: 250, name: 'test-rl' })
   await new Promise<void>((res) => redis.status === 'ready' ? res() : redis.once('ready', () => res()))
   const rules = await RulesStore.open(config.rulesDir)
-  const app = await buildApp({ config, redis, rateLimitRedis, rules })
+  const app = await buildApp({ config, redis, rateLimitRedis, rules, ...(logger !== undefined ? { logger } : {}) })
   t.teardown(async () => {
     await app.close()
     rules.close()

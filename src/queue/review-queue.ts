@@ -244,6 +244,12 @@ export class ReviewQueue {
     return { items, next: last !== undefined ? last[0] : (after ?? null) }
   }
 
+  /** The id of the feed's last entry, or null when it is empty. */
+  async feedEnd (): Promise<string | null> {
+    const [last] = await this.r.xrevrange(this.keys.decisions, '+', '-', 'COUNT', 1)
+    return last?.[0] ?? null
+  }
+
   /** Every decided comment with its text and decision, in decision order (for audits and backtests). */
   async * exportDecided (batch = 500): AsyncGenerator<DecidedComment> {
     let after: string | undefined

@@ -205,7 +205,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Every final decision in order (automatic ones too); follow `next`',
       description: 'With RETENTION_DAYS set, decisions older than the retention leave the feed: read it more often than that.',
       querystring: Type.Object({
-        after: Type.Optional(Type.String({ pattern: '^\\d+-\\d+$', description: 'The `next` of the previous page; omit to start at the beginning' })),
+        after: Type.Optional(Type.String({ pattern: '^\\d+(-\\d+)?$', description: 'The `next` of the previous page (a stream id, `<ms>-<seq>`); omit it or send `0` to start at the beginning. 400 INVALID_CURSOR for an id Redis cannot hold or one ahead of the feed.' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 }))
       }, { additionalProperties: false }),
       response: {
@@ -218,12 +218,39 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const q = request.query
-    const page = await queue.feed(q.after, q.limit ?? 100)
+    const after = cursorOf(q.after)
+    const page = await queue.feed(after, q.limit ?? 100)
+    // A cursor ahead of the feed would get empty pages forever: say so instead.
+    if (after !== undefined && page.items.length === 0) {
+      const end = await queue.feedEnd()
+      if (end === null || compareCursors(after, end) > 0) throw new HttpError(400, 'INVALID_CURSOR', `after=${after} is ahead of the decisions feed (last entry ${end ?? 'none'}); send the \`next\` of a page you received, or no \`after\` to start again.`)
+    }
     return { items: page.items.map(({ cursor: _cursor, ...i }) => ({ ...i, decidedAt: new Date(i.decidedAt).toISOString() })), next: page.next }
   })
 }
 
 export default reviewRoutes
+
+const MAX_ID_PART = 2n ** 64n - 1n
+
+/** The feed position in `after`, or undefined for the beginning; 400 when Redis cannot hold it. */
+function cursorOf (after: string | undefined): string | undefined {
+  if (after === undefined || after === '0') return undefined
+  const [ms = '', seq = '0'] = after.split('-')
+  // The largest id has no successor, so nothing can come after it (and Redis refuses it as
+  // an exclusive start).
+  if (BigInt(ms) > MAX_ID_PART || BigInt(seq) > MAX_ID_PART || (BigInt(ms) === MAX_ID_PART && BigInt(seq) === MAX_ID_PART)) {
+    throw new HttpError(400, 'INVALID_CURSOR', `after=${after} is not a position in the decisions feed (each part is at most ${MAX_ID_PART}); send the \`next\` of a page you received.`)
+  }
+  return `${ms}-${seq}`
+}
+
+/** Stream ids compared as numbers: "10-0" comes after "9-5". */
+function compareCursors (a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map(BigInt)
+  const [bm = 0n, bs = 0n] = b.split('-').map(BigInt)
+  return am !== bm ? (am > bm ? 1 : -1) : as === bs ? 0 : as > bs ? 1 : -1
+}
 
 function eventView (e: HistoryEvent): Static<typeof Event> {
   const out: Static<typeof Event> & Record<string, unknown> = { ...e, at: new Date(e.at).toISOString() }
