@@ -71,6 +71,11 @@ export const DEVELOPMENT_KEYS: ApiKey[] = [
   { role: 'admin', name: 'dev-admin', secret: 'dev-admin-key' }
 ]
 
+/** The NODE_ENV values (unset means development) under which the development keys may be used. */
+const DEVELOPMENT_ENVS = ['development', 'test']
+/** The name the automatic decider signs decisions with; no key may pose as it. */
+const AUTOMATIC_DECIDER = 'moderato'
+
 export function parseApiKeys (value: string): ApiKey[] {
   const keys: ApiKey[] = []
   for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -81,6 +86,8 @@ export function parseApiKeys (value: string): ApiKey[] {
     }
     if (name === undefined || name === '' || secret === '') throw new ConfigError(`API_KEYS: each entry is role:name:secret; "${role}:${name ?? ''}:…" is incomplete`)
     if (secret.length < 8) throw new ConfigError(`API_KEYS: the secret of "${role}:${name}" is shorter than 8 characters`)
+    if (/\s/.test(secret)) throw new ConfigError(`API_KEYS: the secret of "${role}:${name}" contains white space, which a Bearer token cannot carry; use a secret without spaces`)
+    if (name.toLowerCase() === AUTOMATIC_DECIDER) throw new ConfigError(`API_KEYS: "${role}:${name}": the name "${AUTOMATIC_DECIDER}" is reserved for automatic decisions; choose another name`)
     if (keys.some((k) => k.secret === secret)) throw new ConfigError(`API_KEYS: the secret of "${role}:${name}" is used twice`)
     keys.push({ role, name, secret })
   }
@@ -95,9 +102,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw new ConfigError(`invalid configuration: ${(err as Error).message.replace(/^env\//, '').replace(/ env\//g, ' ')}`)
   }
-  const production = e.NODE_ENV === 'production'
   const given = e.API_KEYS !== undefined && e.API_KEYS.trim() !== '' ? parseApiKeys(e.API_KEYS) : []
-  if (given.length === 0 && production) throw new ConfigError('API_KEYS: required when NODE_ENV=production (comma-separated role:name:secret entries)')
+  // The development keys are published in the README: only a development or test process may
+  // fall back on them. Anything else ("production", "prod", "Production", "staging") needs keys.
+  if (given.length === 0 && !DEVELOPMENT_ENVS.includes(e.NODE_ENV)) {
+    throw new ConfigError(`API_KEYS: required unless NODE_ENV is ${DEVELOPMENT_ENVS.join(' or ')} (it is "${e.NODE_ENV}"); give comma-separated role:name:secret entries`)
+  }
   const window = /^\d+$/.test(e.RATE_LIMIT_WINDOW) ? Number(e.RATE_LIMIT_WINDOW) : e.RATE_LIMIT_WINDOW
   return {
     env: e.NODE_ENV,

@@ -33,10 +33,22 @@ t.test('a bad value names the variable', async (t) => {
   }
 })
 
-t.test('production refuses to start without keys', async (t) => {
-  t.throws(() => loadConfig({ NODE_ENV: 'production' }), /API_KEYS: required when NODE_ENV=production/)
+t.test('only development and test may start without keys', async (t) => {
+  for (const env of ['production', 'prod', 'Production', 'staging']) {
+    t.throws(() => loadConfig({ NODE_ENV: env }), new RegExp(`API_KEYS: required unless NODE_ENV is development or test \\(it is "${env}"\\)`), env)
+  }
+  for (const env of [undefined, 'development', 'test']) {
+    t.ok(loadConfig(env === undefined ? {} : { NODE_ENV: env }).devKeys, `${env ?? 'unset'}: the development keys`)
+  }
   const c = loadConfig({ NODE_ENV: 'production', API_KEYS: 'site:rasa:s3cret-long' })
   t.notOk(c.devKeys)
+})
+
+t.test('API_KEYS refuses secrets with white space and keys posing as the automatic decider', async (t) => {
+  t.throws(() => parseApiKeys('site:rasa:s3cret with space'), /contains white space/)
+  t.throws(() => parseApiKeys('site:rasa:s3cret\tlong'), /contains white space/)
+  t.throws(() => parseApiKeys('moderator:moderato:long-enough-secret'), /"moderato" is reserved/)
+  t.throws(() => parseApiKeys('admin:Moderato:long-enough-secret'), /reserved/)
 })
 
 t.test('API_KEYS entries', async (t) => {
