@@ -28,9 +28,10 @@ export function respell (text: string, tokens: Token[], joined: Token[], segment
     if (split === undefined) { leftover.push(j); continue }
     replace.set(j.at!, [parts.length, split.map((s) => segmentToken(s, parts[s.start]!.start, parts[s.end - 1]!.end, j.sentence))])
   }
+  const ends = targetEnds(targets)
   tokens.forEach((t, i) => {
     if (replace.has(i)) return
-    const split = runTogether(text, t, segmenter, targets)
+    const split = runTogether(text, t, segmenter, targets, ends)
     if (split !== undefined) replace.set(i, [1, split.map((s) => segmentToken(s, t.start + s.start, t.start + s.end, t.sentence))])
   })
   if (replace.size === 0) return { tokens, joined: leftover }
@@ -59,12 +60,11 @@ const PROPER_NOUN = /^\p{Lu}\p{Ll}+$/u
  * two or more words, and the first or the last is "you" or a group. "therapist" (the +
  * rapist) and "assassin" aim at no one, and a word the rules know stays whole.
  */
-function runTogether (text: string, t: Token, segmenter: Segmenter, targets: TargetConfig): Segment[] | undefined {
+function runTogether (text: string, t: Token, segmenter: Segmenter, targets: TargetConfig, ends: TargetEnds): Segment[] | undefined {
   const n = t.norm.length
   // Only plain letters that map one to one onto the original text can be split by offset.
   if (n < MIN_RUN_TOGETHER || n > MAX_RUN_TOGETHER || t.end - t.start !== n || t.parts !== undefined) return undefined
   // Most words begin and end with no target word: a short walk of two tries rules them out.
-  const ends = targetEnds(targets)
   if (!ends.starts(t.norm) && !ends.finishes(t.norm)) return undefined
   if (segmenter.has(t.norm) || !/^[a-z]+$/.test(t.norm) || PROPER_NOUN.test(text.slice(t.start, t.end))) return undefined
   const split = segmenter.split(t.norm)

@@ -164,7 +164,7 @@ export function * screenSteps (input: ScreenInput, rules: Ruleset): Steps<Screen
   return { screening, verdict: decide(flags, language, rules.policy) }
 }
 
-/** For each token, whether any token of its sentence is a target: one pass each way. */
+/** For each token, whether any token of its sentence is a target: one pass over the tokens. */
 function sentencesWithTargets (tokens: Token[], kinds: Array<TargetKind | undefined>): (i: number) => boolean {
   const withTarget = new Set<number>()
   tokens.forEach((t, i) => { if (kinds[i] !== undefined) withTarget.add(t.sentence) })
