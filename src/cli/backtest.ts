@@ -12,6 +12,8 @@ export interface DecidedInput {
   context?: { title?: string, people?: string[] }
   /** What the moderators decided. */
   decision: 'approve' | 'reject'
+  /** The reason code of a rejection, when the export has one. */
+  reason?: string
 }
 
 export interface RuleFigures {

@@ -2,7 +2,7 @@
 // tests call them directly and rules.ts only parses arguments and prints.
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { loadRules, loadRuleTests, RulesLoadError, formatProblem } from '../rules/load.js'
+import { loadRules, loadRuleTests, RulesLoadError, formatProblem, type LoadOptions } from '../rules/load.js'
 import { ListsFile, PatternsFile, PolicyFile, TestsFile } from '../rules/schema.js'
 import { screen } from '../screening/screen.js'
 import type { ScreenResult } from '../screening/types.js'
@@ -16,12 +16,12 @@ function problems (err: unknown): Result {
   throw err
 }
 
-export async function check (dir: string): Promise<Result> {
+export async function check (dir: string, options: LoadOptions = {}): Promise<Result> {
   try {
-    const { ruleset, files } = await loadRules(dir)
+    const { ruleset, files } = await loadRules(dir, options)
     const c = ruleset.counts
     const lines = [
-      `${dir}: OK, version ${ruleset.version}`,
+      `${dir}: OK, version ${ruleset.version}, model ${ruleset.model?.model.version ?? 'off'}`,
       `files: ${files.join(', ')}`,
       `entries: ${c.entries} compiled, allowlist ${c.allowlist}, patterns ${c.patterns}`,
       'lists: ' + Object.entries(c.lists).map(([k, v]) => `${k} ${v}`).join(', '),
@@ -33,11 +33,11 @@ export async function check (dir: string): Promise<Result> {
   }
 }
 
-export async function test (dir: string): Promise<Result> {
+export async function test (dir: string, options: LoadOptions = {}): Promise<Result> {
   let loaded
   let cases
   try {
-    loaded = await loadRules(dir)
+    loaded = await loadRules(dir, options)
     cases = await loadRuleTests(dir)
   } catch (err) {
     return problems(err)
@@ -75,7 +75,7 @@ export function formatScreen (text: string, r: ScreenResult): string {
   const lines = [
     `verdict: ${v.status}, lane ${v.lane}${v.reason !== undefined ? ` (reason: ${v.reason})` : ''}`,
     `language: ${lang.code}, english ${String(lang.english)}, confidence ${lang.confidence}`,
-    `score: ${r.screening.score}, rules ${r.screening.rulesVersion}`,
+    `score: ${r.screening.score}, rules ${r.screening.rulesVersion}, model ${r.screening.modelVersion ?? 'off'}`,
     '',
     out,
     ''
@@ -85,9 +85,9 @@ export function formatScreen (text: string, r: ScreenResult): string {
   return lines.join('\n')
 }
 
-export async function screenText (dir: string, text: string, people?: string[]): Promise<Result> {
+export async function screenText (dir: string, text: string, people?: string[], options: LoadOptions = {}): Promise<Result> {
   try {
-    const { ruleset } = await loadRules(dir)
+    const { ruleset } = await loadRules(dir, options)
     const r = screen({ text, ...(people !== undefined ? { context: { people } } : {}) }, ruleset)
     return { code: 0, out: formatScreen(text, r) }
   } catch (err) {
@@ -116,18 +116,19 @@ export function toInput (row: Record<string, unknown> | DecidedComment, where: s
   const r = row as Record<string, unknown>
   const d = r.decision
   const decision = typeof d === 'string' ? d : (d as { decision?: unknown } | undefined)?.decision
+  const reason = typeof r.reason === 'string' ? r.reason : (d as { reason?: unknown } | undefined)?.reason
   if (typeof r.id !== 'string' || typeof r.text !== 'string' || (decision !== 'approve' && decision !== 'reject')) {
     throw new Error(`${where}: each line needs "id", "text" and a decision ("approve" or "reject", or { "decision": … } as written by export)`)
   }
-  return { id: r.id, text: r.text, decision, ...(typeof r.context === 'object' && r.context !== null ? { context: r.context as DecidedInput['context'] } : {}) }
+  return { id: r.id, text: r.text, decision, ...(typeof reason === 'string' ? { reason } : {}), ...(typeof r.context === 'object' && r.context !== null ? { context: r.context as DecidedInput['context'] } : {}) }
 }
 
-export async function runBacktest (currentDir: string, proposedDir: string, comments: DecidedInput[]): Promise<{ code: number, report?: BacktestReport, out: string }> {
+export async function runBacktest (currentDir: string, proposedDir: string, comments: DecidedInput[], options: LoadOptions = {}): Promise<{ code: number, report?: BacktestReport, out: string }> {
   let current
   let proposed
   try {
-    current = await loadRules(currentDir)
-    proposed = await loadRules(proposedDir)
+    current = await loadRules(currentDir, options)
+    proposed = await loadRules(proposedDir, options)
   } catch (err) {
     return problems(err)
   }
