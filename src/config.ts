@@ -16,6 +16,8 @@ const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   API_KEYS: Type.Optional(Type.String()),
   RULES_DIR: Type.String({ minLength: 1, default: './rules' }),
+  /** The learned scorer's folder (models/); policy.yaml's model section switches it on or off. */
+  MODEL_DIR: Type.String({ minLength: 1, default: './models' }),
   /** Watch RULES_DIR and reload on change. */
   RULES_WATCH: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
@@ -50,6 +52,7 @@ export interface Config {
   /** True when no API_KEYS were given and the development keys are in use. */
   devKeys: boolean
   rulesDir: string
+  modelDir: string
   rulesWatch: boolean
   logLevel: string
   rateLimit: { max: number, timeWindow: number | string }
@@ -120,6 +123,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys: given.length > 0 ? given : DEVELOPMENT_KEYS,
     devKeys: given.length === 0,
     rulesDir: e.RULES_DIR,
+    modelDir: e.MODEL_DIR,
     rulesWatch: e.RULES_WATCH,
     logLevel: e.LOG_LEVEL,
     rateLimit: { max: e.RATE_LIMIT_MAX, timeWindow: window },

@@ -56,7 +56,7 @@ async function main (): Promise<void> {
 
   let rules: RulesStore
   try {
-    rules = await RulesStore.open(config.rulesDir, logger)
+    rules = await RulesStore.open(config.rulesDir, logger, { models: config.modelDir })
   } catch (err) {
     logger.fatal({ problems: err instanceof RulesLoadError ? err.problems : undefined }, `cannot load rules from ${config.rulesDir}: ${(err as Error).message}`)
     await embedded?.stop()

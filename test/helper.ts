@@ -16,6 +16,7 @@ import { RulesStore } from '../src/rules/store.js'
 
 export const ROOT = resolve(import.meta.dirname, '..')
 export const RULES_DIR = join(ROOT, 'rules')
+export const MODEL_DIR = join(ROOT, 'models')
 
 export const KEYS = {
   site: 'site-secret-rasa',
@@ -60,6 +61,7 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
     REDIS_URL: redisUrl,
     REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     RULES_DIR,
+    MODEL_DIR,
     RULES_WATCH: 'false',
     LOG_LEVEL: 'silent',
     ...env
@@ -67,7 +69,7 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
   const redis = connectRedis(redisUrl, { timeoutMs: config.redisTimeoutMs, name: 'test' })
   const rateLimitRedis = connectRedis(redisUrl, { timeoutMs: 250, name: 'test-rl' })
   await new Promise<void>((res) => redis.status === 'ready' ? res() : redis.once('ready', () => res()))
-  const rules = await RulesStore.open(config.rulesDir)
+  const rules = await RulesStore.open(config.rulesDir, undefined, { models: config.modelDir })
   const app = await buildApp({ config, redis, rateLimitRedis, rules, ...(logger !== undefined ? { logger } : {}) })
   t.teardown(async () => {
     await app.close()

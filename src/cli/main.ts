@@ -19,7 +19,8 @@ const USAGE = `usage: npm run rules -- <command> [options]
   export [--out file.jsonl]           write decided comments from Redis as JSON lines
   schema [--out dir]                  write the JSON Schemas of the rule files
 
-dir defaults to RULES_DIR (./rules). export and "--against redis" read REDIS_URL and REDIS_PREFIX.`
+dir defaults to RULES_DIR (./rules). check, test, screen and backtest use the learned scorer
+in MODEL_DIR (./models) or --models <dir>, as policy.yaml's model section says. export and "--against redis" read REDIS_URL and REDIS_PREFIX.`
 
 async function withQueue<T> (f: (queue: ReviewQueue) => Promise<T>): Promise<T> {
   const config = loadConfig()
@@ -46,6 +47,7 @@ export async function main (argv: string[]): Promise<Result> {
     allowPositionals: true,
     options: {
       rules: { type: 'string' },
+      models: { type: 'string' },
       current: { type: 'string' },
       against: { type: 'string' },
       people: { type: 'string' },
@@ -56,19 +58,21 @@ export async function main (argv: string[]): Promise<Result> {
   })
   const [command, ...rest] = positionals
   const defaultDir = (): string => loadConfig().rulesDir
+  // The learned scorer as the service would use it: MODEL_DIR (./models), or --models.
+  const models = { models: values.models ?? loadConfig().modelDir }
   switch (values.help ? 'help' : command) {
-    case 'check': return await check(rest[0] ?? defaultDir())
-    case 'test': return await test(rest[0] ?? defaultDir())
+    case 'check': return await check(rest[0] ?? defaultDir(), models)
+    case 'test': return await test(rest[0] ?? defaultDir(), models)
     case 'screen': {
       const text = rest.join(' ')
       if (text.trim() === '') return { code: 2, out: 'screen needs the text to screen, e.g. npm run rules -- screen "You are an idiot"' }
       const people = values.people?.split(',').map((p) => p.trim()).filter(Boolean)
-      return await screenText(values.rules ?? defaultDir(), text, people)
+      return await screenText(values.rules ?? defaultDir(), text, people, models)
     }
     case 'backtest': {
       if (values.rules === undefined || values.against === undefined) return { code: 2, out: 'backtest needs --rules <proposed dir> and --against <decisions.jsonl | redis>' }
       const comments = values.against === 'redis' ? await fromRedis() : await readDecisions(values.against)
-      const r = await runBacktest(values.current ?? defaultDir(), values.rules, comments)
+      const r = await runBacktest(values.current ?? defaultDir(), values.rules, comments, models)
       return values.json && r.report !== undefined ? { code: r.code, out: JSON.stringify(r.report, null, 2) } : r
     }
     case 'export': {

@@ -19,6 +19,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
     redis: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
     rulesVersion: Type.String({ description: 'Compare across replicas to confirm they run the same rules' }),
+    modelVersion: Type.Union([Type.String(), Type.Null()], { description: 'The learned scorer in use; null when switched off' }),
     rulesError: Type.Union([Type.String(), Type.Null()], { description: 'The last failed reload, if any (the last good rules keep running)' })
   })
 
@@ -33,7 +34,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       redis = 'unreachable'
     }
     const status = app.rules.status()
-    const body = { status: redis === 'ok' ? 'ready' as const : 'unavailable' as const, redis, rulesVersion: status.version, rulesError: status.lastError?.message ?? null }
+    const body = { status: redis === 'ok' ? 'ready' as const : 'unavailable' as const, redis, rulesVersion: status.version, modelVersion: status.modelVersion, rulesError: status.lastError?.message ?? null }
     return reply.code(redis === 'ok' ? 200 : 503).send(body)
   })
 }

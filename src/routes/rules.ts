@@ -7,6 +7,7 @@ import { errorResponses } from './schemas.js'
 const Problem = Type.Object({ file: Type.String(), line: Type.Optional(Type.Integer()), message: Type.String() })
 const RulesStatus = Type.Object({
   version: Type.String({ description: 'Content hash of the rule files; every screening result carries it' }),
+  modelVersion: Type.Union([Type.String(), Type.Null()], { description: 'The learned scorer in use (a hash of its weights), null when policy.yaml switches it off; every screening result carries it' }),
   loadedAt: Type.String({ format: 'date-time' }),
   files: Type.Array(Type.String()),
   counts: Type.Object({

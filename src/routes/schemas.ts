@@ -35,7 +35,8 @@ export const Screening = Type.Object({
   }),
   flags: Type.Array(Flag, { description: 'Evidence, in text order. Overlapping matches are one flag of the most specific category. At most 100 flags per rule and category.' }),
   score: Type.Number({ minimum: 0, maximum: 1 }),
-  rulesVersion: Type.String()
+  rulesVersion: Type.String(),
+  modelVersion: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The learned scorer that judged the comment (a hash of its weights); null when the policy switches it off. Absent on comments screened before the scorer existed.' }))
 })
 
 export const Status = Type.Enum(['pending', 'approved', 'rejected'] as const)

@@ -7,12 +7,15 @@ import { join, normalize, isAbsolute } from 'node:path'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
 import { Filter } from 'bad-words'
-import { compileSteps, RuleError, type PatternSource, type Ruleset, type RuleSource } from '../screening/ruleset.js'
+import { compileSteps, RuleError, type PatternSource, type Ruleset, type RuleSource, type ScreeningModel } from '../screening/ruleset.js'
 import { stepThrough } from '../screening/steps.js'
 import { runCooperatively } from '../cooperative.js'
 import { SEVERITIES, type Severity } from '../screening/types.js'
 import type { ListDefinition, ListEntry } from '../screening/lexicon.js'
 import { ListsFile, PatternsFile, PolicyFile, TestsFile } from './schema.js'
+import { readModel, type LoadedModel } from '../model/file.js'
+import { MODEL_KINDS, type ModelKind } from '../screening/model.js'
+import type { Lane } from '../screening/types.js'
 
 export interface Problem { file: string, line?: number, message: string }
 
@@ -170,8 +173,14 @@ function badWords (): string[] {
   return badWordsList
 }
 
-export async function loadRules (dir: string): Promise<LoadedRules> {
-  const { source, reasons, files } = await loadRuleSource(dir)
+export interface LoadOptions {
+  /** Folder of the learned scorer (models/). Without it, the rules screen with lists and
+   * patterns only, whatever policy.yaml says: tests of the rules, and tools that ask so. */
+  models?: string
+}
+
+export async function loadRules (dir: string, options: LoadOptions = {}): Promise<LoadedRules> {
+  const { source, reasons, files } = await loadRuleSource(dir, options)
   try {
     // In slices: a million-word list must not hold up the requests served meanwhile.
     return { ruleset: await runCooperatively(compileSteps(source)), reasons, files }
@@ -185,7 +194,7 @@ export async function loadRules (dir: string): Promise<LoadedRules> {
 }
 
 /** The folder read and validated, not yet compiled (benchmarks extend it before compiling). */
-export async function loadRuleSource (dir: string): Promise<{ source: RuleSource, reasons: string[], files: string[] }> {
+export async function loadRuleSource (dir: string, options: LoadOptions = {}): Promise<{ source: RuleSource, reasons: string[], files: string[] }> {
   const r = new Reader(dir)
   const [policy, lists, patterns] = await Promise.all([
     r.yaml<PolicyFile>('policy.yaml', validators.policy),
@@ -220,6 +229,9 @@ export async function loadRuleSource (dir: string): Promise<{ source: RuleSource
     throw new RulesLoadError(dedupe(r.problems))
   }
 
+  const model = await modelOf(policy.data.model, options.models, r.problems)
+  if (r.problems.length > 0) throw new RulesLoadError(r.problems)
+
   const version = versionOf(r.contents)
   const source: RuleSource = {
     version,
@@ -232,14 +244,44 @@ export async function loadRuleSource (dir: string): Promise<{ source: RuleSource
       clean: policy.data.clean,
       language: policy.data.language,
       defaultLane: policy.data.defaultLane,
-      categories: policy.data.categories
+      categories: policy.data.categories,
+      ...(model !== undefined ? { modelLanes: model.lanes } : {})
     },
+    ...(model !== undefined ? { model: { model: model.model, thresholds: model.thresholds } } : {}),
     language: {
       ...(policy.data.language.minLetters !== undefined ? { minLetters: policy.data.language.minLetters } : {}),
       ...(policy.data.language.minWords !== undefined ? { minWords: policy.data.language.minWords } : {})
     }
   }
   return { source, reasons: policy.data.reasons, files: [...r.contents.keys()].sort() }
+}
+
+/**
+ * The learned scorer as policy.yaml configures it: the model's own thresholds (chosen when
+ * it was trained) unless the policy sets them, and its lanes. Undefined when switched off.
+ */
+async function modelOf (policy: PolicyFile['model'], dir: string | undefined, problems: Problem[]): Promise<(ScreeningModel & { lanes: Partial<Record<ModelKind, Lane>> }) | undefined> {
+  if (dir === undefined || policy === undefined || !policy.enabled) return undefined
+  let loaded: LoadedModel
+  try {
+    loaded = await readModel(dir)
+  } catch (err) {
+    problems.push({ file: 'policy.yaml', message: `model: ${(err as Error).message}` })
+    return undefined
+  }
+  const { thresholds } = loaded.manifest
+  const lanes: Partial<Record<ModelKind, Lane>> = {}
+  const flag: Record<string, number> = {}
+  for (const kind of MODEL_KINDS) {
+    const c = policy.categories?.[kind]
+    flag[kind] = c?.threshold ?? thresholds.flag[kind] ?? 1
+    if (c?.lane !== undefined) lanes[kind] = c.lane
+  }
+  return {
+    model: loaded.model,
+    thresholds: { flag, within: policy.within ?? thresholds.within, extend: policy.extend ?? thresholds.extend },
+    lanes
+  }
 }
 
 /** A content hash of every file read, in a stable order: equal rules, equal version. */

@@ -2,11 +2,28 @@
 // validate the files at load time and are published in rules/schemas/ for editors.
 import { Type, type Static, type TOptional } from 'typebox'
 import { CATEGORIES, LANES, SEVERITIES } from '../screening/types.js'
+import { MODEL_KINDS } from '../screening/model.js'
 
 const Category = Type.Enum(CATEGORIES)
 const Severity = Type.Enum(SEVERITIES)
 const Lane = Type.Enum(LANES)
 const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: 'lower-case letters, digits and dashes' })
+
+const Score = Type.Number({ minimum: 0, maximum: 1 })
+const ModelCategory = Type.Object({
+  threshold: Type.Optional(Score),
+  lane: Type.Optional(Lane)
+}, { additionalProperties: false })
+
+const ModelPolicy = Type.Object({
+  enabled: Type.Boolean(),
+  within: Type.Optional(Score),
+  extend: Type.Optional(Score),
+  categories: Type.Optional(Type.Object(
+    Object.fromEntries(MODEL_KINDS.map((k) => [k, Type.Optional(ModelCategory)])) as Record<typeof MODEL_KINDS[number], TOptional<typeof ModelCategory>>,
+    { additionalProperties: false }
+  ))
+}, { additionalProperties: false })
 
 const CategoryPolicy = Type.Object({
   action: Type.Union([Type.Literal('review'), Type.Literal('reject')]),
@@ -32,7 +49,8 @@ export const PolicyFile = Type.Object({
     Object.fromEntries(CATEGORIES.map((c) => [c, Type.Optional(CategoryPolicy)])) as Record<typeof CATEGORIES[number], TOptional<typeof CategoryPolicy>>,
     { additionalProperties: false }
   ),
-  reasons: Type.Array(Id, { minItems: 1, uniqueItems: true })
+  reasons: Type.Array(Id, { minItems: 1, uniqueItems: true }),
+  model: Type.Optional(ModelPolicy)
 }, { additionalProperties: false })
 export type PolicyFile = Static<typeof PolicyFile>
 

@@ -3,10 +3,12 @@
 // that object for its whole life, so it never sees half of one set and half of another.
 // A broken edit leaves the last good set running and is reported in `lastError`.
 import { watch, type FSWatcher } from 'node:fs'
-import { loadRules, RulesLoadError, type LoadedRules, type Problem } from './load.js'
+import { loadRules, RulesLoadError, type LoadedRules, type LoadOptions, type Problem } from './load.js'
 
 export interface RulesStatus {
   version: string
+  /** The learned scorer in use (a hash of its weights), or null when the policy has none. */
+  modelVersion: string | null
   loadedAt: string
   files: string[]
   counts: LoadedRules['ruleset']['counts']
@@ -27,14 +29,14 @@ export class RulesStore {
   /** The last reload queued: reloads never overlap. */
   private queue: Promise<unknown> = Promise.resolve()
 
-  private constructor (readonly dir: string, loaded: LoadedRules, private readonly log?: Logger) {
+  private constructor (readonly dir: string, loaded: LoadedRules, private readonly log?: Logger, private readonly options: LoadOptions = {}) {
     this.loaded = loaded
     this.loadedAt = new Date()
   }
 
   /** Loads the folder; a broken folder at start is an error (there is no last good set). */
-  static async open (dir: string, log?: Logger): Promise<RulesStore> {
-    return new RulesStore(dir, await loadRules(dir), log)
+  static async open (dir: string, log?: Logger, options: LoadOptions = {}): Promise<RulesStore> {
+    return new RulesStore(dir, await loadRules(dir, options), log, options)
   }
 
   get current (): LoadedRules { return this.loaded }
@@ -42,6 +44,7 @@ export class RulesStore {
   status (): RulesStatus {
     return {
       version: this.loaded.ruleset.version,
+      modelVersion: this.loaded.ruleset.model?.model.version ?? null,
       loadedAt: this.loadedAt.toISOString(),
       files: this.loaded.files,
       counts: this.loaded.ruleset.counts,
@@ -62,12 +65,12 @@ export class RulesStore {
 
   private async doReload (): Promise<boolean> {
     try {
-      const next = await loadRules(this.dir)
+      const next = await loadRules(this.dir, this.options)
       const previous = this.loaded.ruleset.version
       this.loaded = next
       this.loadedAt = new Date()
       this.lastError = null
-      if (next.ruleset.version !== previous) this.log?.info({ rulesVersion: next.ruleset.version, previous }, 'rules reloaded')
+      if (next.ruleset.version !== previous) this.log?.info({ rulesVersion: next.ruleset.version, previous, modelVersion: next.ruleset.model?.model.version ?? null }, 'rules reloaded')
       return true
     } catch (err) {
       const problems = err instanceof RulesLoadError ? err.problems : [{ file: this.dir, message: (err as Error).message }]

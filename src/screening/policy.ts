@@ -20,7 +20,12 @@ export interface Policy {
   categories: Partial<Record<Category, CategoryPolicy>>
   /** Lane for flags of a category the policy does not name. */
   defaultLane: Lane
+  /** Lanes for the learned scorer's flags, by class; else the category's lane. */
+  modelLanes?: Partial<Record<string, Lane>>
 }
+
+/** The learned scorer routes and highlights; it never rejects a comment on its own. */
+const isModelFlag = (flag: Flag): boolean => flag.rule.startsWith('model:')
 
 const LANE_RANK = new Map<Lane, number>(LANES.map((lane, i) => [lane, i]))
 
@@ -36,6 +41,11 @@ export function decide (flags: Flag[], language: LanguageResult, policy: Policy)
   for (const flag of flags) {
     if (flag.category === 'language') continue
     const rule = policy.categories[flag.category]
+    if (isModelFlag(flag)) {
+      const modelLane = policy.modelLanes?.[flag.category] ?? rule?.lane ?? policy.defaultLane
+      lane = lane === undefined ? modelLane : moreUrgent(lane, modelLane)
+      continue
+    }
     if (rule === undefined) {
       lane = lane === undefined ? policy.defaultLane : moreUrgent(lane, policy.defaultLane)
       continue

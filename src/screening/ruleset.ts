@@ -2,6 +2,7 @@
 // regular expressions, target words, spam thresholds and the policy. Compiling is pure and
 // all-or-nothing: a bad rule throws a RuleError naming where it came from, and the caller
 // keeps whatever rule set it had.
+import type { ModelThresholds, TokenModel } from './model.js'
 import { RE2JS } from 're2js'
 import { Lexicon, normalizeWord, type ListDefinition } from './lexicon.js'
 import { compileTokenPattern, PatternError, PatternIndex, patternWords, type TokenPattern } from './token-pattern.js'
@@ -44,7 +45,11 @@ export interface RuleSource {
   spam: SpamConfig
   policy: Policy
   language?: Partial<LanguageOptions>
+  /** The learned scorer and its thresholds, when the policy uses one. */
+  model?: ScreeningModel
 }
+
+export interface ScreeningModel { model: TokenModel, thresholds: ModelThresholds }
 
 export interface TokenRule { id: string, category: Category, severity: Severity, kind: 'tokens', pattern: TokenPattern }
 export interface RegexRule { id: string, category: Category, severity: Severity, kind: 'regex', regex: RE2JS, on: 'words' | 'text' }
@@ -62,6 +67,7 @@ export interface Ruleset {
   spam: SpamConfig
   policy: Policy
   language: LanguageOptions
+  model?: ScreeningModel
   /** Counts for GET /v1/rules and `rules check`. */
   counts: { lists: Record<string, number>, categories: Record<string, number>, patterns: number, allowlist: number, entries: number }
 }
@@ -136,6 +142,7 @@ export function * compileSteps (source: RuleSource): Steps<Ruleset> {
     spam: source.spam,
     policy: source.policy,
     language: { ...DEFAULT_LANGUAGE_OPTIONS, ...source.language },
+    ...(source.model !== undefined ? { model: source.model } : {}),
     counts: { lists: listCounts, categories, patterns: patterns.length, allowlist: source.allowlist.length, entries: lexicon.entryCount }
   }
 }

@@ -17,7 +17,8 @@ import { decide } from './policy.js'
 import { windowsOf, type Window } from './windows.js'
 import { runSteps, type Steps } from './steps.js'
 import { normalizeEntry } from './lexicon.js'
-import type { Ruleset } from './ruleset.js'
+import type { Ruleset, ScreeningModel } from './ruleset.js'
+import { modelSpans, scoreTokens } from './model.js'
 import type { Flag, ScreenInput, ScreenResult, TargetKind } from './types.js'
 
 /** Most flags a comment gets for one rule and category (see screenWindow). */
@@ -77,6 +78,27 @@ function patternPhase (ctx: Context, flags: RawFlag[]): void {
     const p = m.pattern
     if (COUNTER_SPEECH_CATEGORIES.has(p.category) && isCondemnedReport(ctx.tokens, m.first, m.last)) continue
     flags.push({ category: p.category, rule: `pattern:${p.id}`, severity: p.severity, start: ctx.tokens[m.first]!.start, end: ctx.tokens[m.last]!.end })
+  }
+}
+
+/**
+ * The learned scorer's evidence: phrases it scores as toxic in context, as flags of its
+ * class. Severity medium: the model routes and highlights; the policy never rejects on it.
+ * Quoting an attack to condemn it is not one, as for patterns. Where a list or pattern
+ * already flagged the words, the model adds nothing: ops' rules say best what their words
+ * are ("bullshit" is profanity by the list, whatever the raters' type in the corpus).
+ */
+function modelPhase (ctx: Context, setup: ScreeningModel, flags: RawFlag[]): void {
+  const scores = scoreTokens(setup.model, ctx.tokens)
+  const ruled = flags.map((f) => [f.start, f.end] as const).sort((a, b) => a[0] - b[0])
+  let r = 0
+  let reach = -1
+  for (const s of modelSpans(ctx.tokens, scores, setup.thresholds)) {
+    // Spans come in text order: sweep the rules' flags that start before this span ends.
+    while (r < ruled.length && ruled[r]![0] < s.end) reach = Math.max(reach, ruled[r++]![1])
+    if (reach > s.start) continue
+    if (isCondemnedReport(ctx.tokens, s.first, s.last)) continue
+    flags.push({ category: s.kind, rule: `model:${s.kind}`, severity: 'medium', start: s.start, end: s.end })
   }
 }
 
@@ -160,7 +182,7 @@ export function * screenSteps (input: ScreenInput, rules: Ruleset): Steps<Screen
   regexPhase(rules, text, words, raw)
   yield
   const flags = mergeFlags(raw, text)
-  const screening = { language, flags, score: scoreFlags(flags), rulesVersion: rules.version }
+  const screening = { language, flags, score: scoreFlags(flags), rulesVersion: rules.version, modelVersion: rules.model?.model.version ?? null }
   return { screening, verdict: decide(flags, language, rules.policy) }
 }
 
@@ -190,6 +212,7 @@ function screenWindow (whole: string, w: Window, people: Set<string>, rules: Rul
   const raw: RawFlag[] = []
   listPhase(ctx, hits, raw)
   patternPhase(ctx, raw)
+  if (rules.model !== undefined) modelPhase(ctx, rules.model, raw)
   for (const s of findSpam(text, tokens, rules.spam)) raw.push({ category: 'spam', rule: s.rule, severity: 'low', start: s.start, end: s.end })
   for (const f of raw) {
     f.start += w.from

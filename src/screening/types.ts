@@ -37,6 +37,8 @@ export interface Screening {
   /** 0..1: how likely the comment breaks the policy, from its flags' severities. */
   score: number
   rulesVersion: string
+  /** The learned scorer's version (a hash of its weights), or null when it is off. */
+  modelVersion: string | null
 }
 
 export type Status = 'pending' | 'approved' | 'rejected'
