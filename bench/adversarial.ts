@@ -50,6 +50,9 @@ const SEPARATORS: Array<[string, string]> = [
 
 const same = (unit: string) => (): string => unit
 
+/** The i-th word of six or more letters, none repeated ("aaaaab", "aaaaac", …). */
+const uniqueWord = (i: number): string => i.toString(26).padStart(6, '0').replace(/./g, (d) => LETTERS[parseInt(d, 26)]!)
+
 export const FAMILIES: Family[] = [
   ...SEPARATORS.map(([name, sep]): Family => ({ name: `separated-letters/${name}`, make: (n) => fill(n, same(cycle((c) => c + sep))) })),
   { name: 'alternating-ab-dots', make: (n) => fill(n, same('a.b.')) },
@@ -73,7 +76,10 @@ export const FAMILIES: Family[] = [
   { name: 'combining-marks', make: (n) => fill(n, same(cycle((c) => c + '\u0301'.repeat(19)))) },
   { name: 'words-run-together', make: (n) => fill(n, same('youareanidiot')) },
   { name: 'insults-aimed', make: (n) => fill(n, same('you are an idiot and a liar, ')) },
-  { name: 'reversed-override', make: (n) => fill(n, same('\u202etoidi era uoy ')) }
+  { name: 'reversed-override', make: (n) => fill(n, same('\u202etoidi era uoy ')) },
+  // Thousands of distinct words: the learned scorer keeps each word's features in a cache
+  // that fills up and is emptied (bounded), and the segmenter meets no word it knows.
+  { name: 'unique-words', make: (n) => fill(n, (i) => uniqueWord(i) + ' ') }
 ]
 
 export interface FamilyTiming {

@@ -1,6 +1,9 @@
 // `npm run eval`: measures the screening engine on ../shared/corpus, one figure per set.
 // These sets are not the comments the service sees (see corpus/README.md), so the figures
-// are reported per set and never blended. Usage: npm run eval [-- --corpus DIR] [--rules DIR]
+// are reported per set and never blended. Usage:
+//   npm run eval [-- --corpus DIR] [--rules DIR] [--models DIR | --models none]
+// The learned scorer trains on parts of wiki-talk and Civil Comments (src/model/splits.ts):
+// figures on those sets are on rows it never trained or was tuned on, and say which.
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -8,10 +11,12 @@ import { loadRules } from '../src/rules/load.js'
 import { screen } from '../src/screening/screen.js'
 import type { ScreenResult } from '../src/screening/types.js'
 import { parseCsv } from './csv.js'
+import { wikiSplit, bucket } from '../src/model/splits.js'
+import { offsetsOf, spanF1 } from '../src/model/labels.js'
 
-const { values } = parseArgs({ options: { corpus: { type: 'string', default: '../shared/corpus' }, rules: { type: 'string', default: 'rules' }, verbose: { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { corpus: { type: 'string', default: '../shared/corpus' }, rules: { type: 'string', default: 'rules' }, models: { type: 'string', default: 'models' }, verbose: { type: 'boolean', default: false } } })
 const corpus = values.corpus
-const { ruleset } = await loadRules(values.rules)
+const { ruleset } = await loadRules(values.rules, values.models === 'none' ? {} : { models: values.models })
 
 const pct = (n: number, d: number): string => d === 0 ? 'n/a' : `${(100 * n / d).toFixed(2)}%`
 let totalMicros = 0
@@ -55,7 +60,8 @@ for (const file of readdirSync(langDir).sort()) {
 add('lingua, 74 other languages', 'non-English caught', pct(caught, foreign))
 
 // Ordinary discussion comments: English kept, false flags on label 0, recall on label 1.
-const wiki = csv(join(corpus, 'comments/wiki-talk/gc.csv'))
+// The held-out half only: the model learned clean negatives from the rest.
+const wiki = csv(join(corpus, 'comments/wiki-talk/gc.csv')).filter((row) => wikiSplit(row.id!) === 'held-out')
 let kept = 0
 let clean = 0
 let falseFlags = 0
@@ -75,9 +81,9 @@ for (const row of wiki) {
     if (toxic(r)) toxicFlagged++
   }
 }
-add('wiki-talk gc.csv', 'English kept', pct(kept, wiki.length))
-add('wiki-talk gc.csv', 'false flags on ordinary comments (label 0)', pct(falseFlags, clean))
-add('wiki-talk gc.csv', 'toxic comments flagged (label 1)', pct(toxicFlagged, toxicRows))
+add('wiki-talk gc.csv, held-out half', 'English kept', pct(kept, wiki.length))
+add('wiki-talk gc.csv, held-out half', 'false flags on ordinary comments (label 0)', pct(falseFlags, clean))
+add('wiki-talk gc.csv, held-out half', 'toxic comments flagged (label 1)', pct(toxicFlagged, toxicRows))
 
 // Davidson tweets: class 0 hate, 1 offensive, 2 neither.
 const davidson = csv(join(corpus, 'toxicity/davidson/labeled_data.csv'))
@@ -114,8 +120,30 @@ for (const row of hx) {
 }
 add('hatexplain val', 'hate-or-offensive recall', pct(hTp, hPos))
 add('hatexplain val', 'flag precision', pct(hTp, hTp + hFp))
+// Civil Comments news posts, SemEval-2021 Task 5 trial split (never trained or tuned on):
+// the task's span F1 over toxic-category flags, and how many posts get any such flag.
+const trial = csv(join(corpus, 'training/toxic-spans/tsd_trial.csv'))
+let f1 = 0
+let trialFlagged = 0
+for (const row of trial) {
+  const r = run(row.text!)
+  const spans = r.screening.flags.filter((f) => f.category !== 'language' && f.category !== 'spam')
+  f1 += spanF1(offsetsOf(spans), new Set(JSON.parse(row.spans!) as number[]))
+  if (spans.length > 0) trialFlagged++
+}
+add('semeval-2021 trial (news comments)', 'toxic-span F1', (100 * f1 / trial.length).toFixed(1))
+add('semeval-2021 trial (news comments)', 'posts flagged (all were rated toxic)', pct(trialFlagged, trial.length))
+
+// Identity templates, the three quarters the model never saw: friendly sentences naming a
+// group must not be flagged for naming it; hostile ones should be.
+const madlibs = csv(join(corpus, 'training/bias-madlibs/bias_madlibs_77k.csv')).filter((row) => bucket(row.Text!) >= 25)
+const friendly = madlibs.filter((row) => row.Label === 'NOT_BAD')
+const hostile = madlibs.filter((row) => row.Label === 'BAD')
+add('bias-madlibs, held out', 'friendly identity sentences flagged', pct(friendly.filter((row) => toxic(run(row.Text!))).length, friendly.length))
+add('bias-madlibs, held out', 'hostile identity sentences flagged', pct(hostile.filter((row) => toxic(run(row.Text!))).length, hostile.length))
+
 add('all sets', 'µs per text (mean, screen() end to end)', (totalMicros / totalTexts).toFixed(1))
 
-console.log(`rules ${ruleset.version}\n`)
+console.log(`rules ${ruleset.version}, model ${ruleset.model?.model.version ?? 'off'}\n`)
 console.log(lines.join('\n'))
 if (values.verbose) console.log('\n' + examples.join('\n'))

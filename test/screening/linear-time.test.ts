@@ -8,13 +8,16 @@
 import t from 'tap'
 import { FAMILIES, MAX_UNIT, timeFamilies, type Family, type FamilyTiming } from '../../bench/adversarial.js'
 import { screen } from '../../src/screening/screen.js'
-import { defaultRules } from './helper.js'
+import { loadRules } from '../../src/rules/load.js'
+import { MODEL_DIR, RULES_DIR } from '../helper.js'
 
 const LENGTHS = [1000, 10000, 100000]
 const MAX_STEP_RATIO = 15
 const MAX_MS_AT_10K = 50
 
-const run = (text: string): unknown => screen({ text }, defaultRules)
+// The rules as the service runs them, learned scorer included.
+const { ruleset } = await loadRules(RULES_DIR, { models: MODEL_DIR })
+const run = (text: string): unknown => screen({ text }, ruleset)
 const time = (family: Family): FamilyTiming => timeFamilies(run, LENGTHS, { rounds: 3, budget: 100000, families: [family] })[0]!
 const problems = (r: FamilyTiming): string[] => [
   ...r.ratios.flatMap((ratio, i) => ratio > MAX_STEP_RATIO ? [`${LENGTHS[i + 1]}/${LENGTHS[i]} ratio ${ratio.toFixed(1)}`] : []),
