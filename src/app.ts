@@ -13,6 +13,7 @@ import auth from './http/auth.js'
 import metrics from './http/metrics.js'
 import { installErrorHandler } from './http/errors.js'
 import { installValidators } from './http/validation.js'
+import { installJsonParser } from './http/json-body.js'
 import { ErrorBody } from './routes/schemas.js'
 import healthRoutes from './routes/health.js'
 import commentRoutes from './routes/comments.js'
@@ -97,6 +98,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app)
   // Only JSON is accepted; a text/plain body gets 415 instead of a confusing 400.
   app.removeContentTypeParser(['text/plain'])
+  installJsonParser(app)
   app.addSchema(ErrorBody)
 
   await app.register(swagger, {

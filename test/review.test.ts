@@ -239,3 +239,22 @@ t.test('history of an unknown comment', async (t) => {
   const { app } = await fresh(t)
   t.equal((await app.inject({ url: '/v1/comments/ghost/history', headers: alice })).statusCode, 404)
 })
+
+t.test('an empty JSON body is no body where the body is optional, and EMPTY_BODY where one is needed', async (t) => {
+  const { submit, app } = await fresh(t)
+  await submit('eb1')
+  const json = { ...alice, 'content-type': 'application/json' }
+  const claimed = await app.inject({ method: 'POST', url: '/v1/review/claim', headers: json, payload: '' })
+  t.equal(claimed.statusCode, 200, claimed.body)
+  t.same(claimed.json().items.map((i: { id: string }) => i.id), ['eb1'])
+  const extended = await app.inject({ method: 'POST', url: '/v1/review/eb1/extend', headers: json, payload: '' })
+  t.equal(extended.statusCode, 200, extended.body)
+  const released = await app.inject({ method: 'POST', url: '/v1/review/eb1/release', headers: json, payload: '' })
+  t.same(released.json(), { id: 'eb1', released: true })
+  const decision = await app.inject({ method: 'POST', url: '/v1/review/eb1/decision', headers: json, payload: '' })
+  t.match(decision.json(), { statusCode: 400, code: 'EMPTY_BODY' }, 'a decision needs its body')
+  const bad = await app.inject({ method: 'POST', url: '/v1/review/claim', headers: json, payload: '{"max":' })
+  t.match(bad.json(), { statusCode: 400, code: 'INVALID_JSON' }, 'a body that is there is still parsed strictly')
+  const poisoned = await app.inject({ method: 'POST', url: '/v1/review/claim', headers: json, payload: '{"__proto__":{"x":1}}' })
+  t.equal(poisoned.statusCode, 400, 'prototype poisoning is still refused')
+})
