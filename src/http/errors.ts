@@ -3,21 +3,40 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 
 export class HttpError extends Error {
-  constructor (readonly statusCode: number, readonly code: string, message: string, readonly headers: Record<string, string> = {}) {
+  constructor (
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    /** Fields of the body beside statusCode, code and message (documented per route). */
+    readonly extra: Record<string, unknown> = {}
+  ) {
     super(message)
   }
 }
 
-/** Redis did not answer in time, or is unreachable: the client should retry soon. */
-export function storeUnavailable (): HttpError {
-  return new HttpError(503, 'STORE_UNAVAILABLE', 'The comment store is not reachable right now; nothing was stored. Retry after a second.', { 'retry-after': '1' })
+/**
+ * Redis did not answer in time, or is unreachable: the client should retry soon. A timeout
+ * can strike after Redis applied the change, so the answer never says nothing happened:
+ * every write is safe to retry (intake by its id, decisions are idempotent).
+ */
+export function storeUnavailable (message = 'The comment store did not answer in time; the change may or may not have been made. Retrying after a second is safe.'): HttpError {
+  return new HttpError(503, 'STORE_UNAVAILABLE', message, { 'retry-after': '1' })
+}
+
+/** storeUnavailable for intake: how to retry without storing the comment twice. */
+export function intakeUnavailable (id: string, idGiven: boolean): HttpError {
+  const error = storeUnavailable(idGiven
+    ? `The comment store did not answer in time; the comment may or may not have been stored. Retry with the same id ("${id}") after a second: that stores it once or answers with what was stored.`
+    : `The comment store did not answer in time; the comment may have been stored under the id "${id}", which Moderato made because the request had none. Retry with "id": "${id}" after a second; a retry without it would store a second copy.`)
+  return new HttpError(error.statusCode, error.code, error.message, error.headers, { id })
 }
 
 export function commentNotFound (id: string): HttpError {
   return new HttpError(404, 'COMMENT_NOT_FOUND', `No comment with id "${id}".`)
 }
 
-const UNAVAILABLE = /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries|^LOADING|^MISCONF|^BUSY|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN/i
+const UNAVAILABLE = /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries|^LOADING|^MISCONF|^BUSY|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN|OOM command not allowed/i
 
 /** True for ioredis failures that mean "Redis is down or slow", not a bug of ours. */
 export function isStoreUnavailable (err: unknown): boolean {
@@ -54,15 +73,27 @@ function httpErrorFor (err: FastifyError): HttpError | undefined {
   return undefined
 }
 
+/**
+ * An error as the log may keep it. ioredis errors carry the command and its arguments, which
+ * for intake are the whole comment, its author included: only the name, message and stack
+ * are kept (the message of a Redis error names the command, not its arguments).
+ */
+function loggable (err: Error): Error {
+  const safe = new Error(err.message)
+  safe.name = err.name
+  if (err.stack !== undefined) safe.stack = err.stack
+  return safe
+}
+
 export function installErrorHandler (app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const e = httpErrorFor(err)
     if (e === undefined) {
-      request.log.error({ err }, 'unhandled error')
+      request.log.error({ err: loggable(err) }, 'unhandled error')
       return reply.code(500).send({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; it has been logged.' })
     }
     if (e.code === 'STORE_UNAVAILABLE' && e !== err) request.log.warn({ err: err.message }, 'redis unavailable')
-    return reply.code(e.statusCode).headers(e.headers).send({ statusCode: e.statusCode, code: e.code, message: e.message })
+    return reply.code(e.statusCode).headers(e.headers).send({ statusCode: e.statusCode, code: e.code, message: e.message, ...e.extra })
   })
 
   app.setNotFoundHandler((request, reply) => {

@@ -9,7 +9,7 @@ import { WINDOW } from '../screening/windows.js'
 import { runCooperatively } from '../cooperative.js'
 import type { Ruleset } from '../screening/ruleset.js'
 import type { ScreenResult } from '../screening/types.js'
-import { commentNotFound, HttpError } from '../http/errors.js'
+import { commentNotFound, HttpError, intakeUnavailable, isStoreUnavailable } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
 import type { Decision as StoredDecision } from '../queue/review-queue.js'
 import { CommentId, Context, Decision, errorResponses, Screening, Status, Lane } from './schemas.js'
@@ -108,7 +108,13 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(body.author !== undefined ? { author: body.author } : {}),
       ...(body.context !== undefined ? { context: body.context } : {}),
       submittedBy: request.principal!.name
-    }, screening, verdict)
+    }, screening, verdict).catch((err: unknown) => {
+      if (isStoreUnavailable(err)) {
+        request.log.warn({ err: (err as Error).message, commentId: id }, 'redis unavailable')
+        throw intakeUnavailable(id, body.id !== undefined || headerKey !== undefined)
+      }
+      throw err
+    })
     if (result.created) app.metrics.commentStored(screening, verdict)
     request.logFields = { commentId: id, status: result.status, replay: !result.created, flags: result.screening.flags.length }
     return reply.code(202).header('idempotent-replayed', String(!result.created)).send({

@@ -7,7 +7,8 @@ import { CATEGORIES, LANES, SEVERITIES } from '../screening/types.js'
 export const ErrorBody = Type.Object({
   statusCode: Type.Integer(),
   code: Type.String({ description: 'Stable error code to switch on, e.g. VALIDATION_ERROR' }),
-  message: Type.String({ description: 'What went wrong, for people' })
+  message: Type.String({ description: 'What went wrong, for people' }),
+  id: Type.Optional(Type.String({ description: 'POST /v1/comments, 503 STORE_UNAVAILABLE: the id the comment may have been stored under; retry with it' }))
 }, { $id: 'Error' })
 
 /** Printable ASCII without spaces: safe in URLs, logs and Redis keys. */
