@@ -84,10 +84,34 @@ t.test('idempotency: 20 racing duplicates make one comment and one queue entry',
   t.equal(await client.llen(`${config.redisPrefix}:{q}:h:race-1`), 2, 'history: screened and queued, once')
 })
 
-t.test('a repeat returns the original result even if the text changed', async (t) => {
-  const first = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'orig-1', text: 'A calm and friendly remark about the bridge.' }) })
-  const again = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'orig-1', text: 'You idiot, this is different text.' }) })
-  t.equal(again.statusCode, 202)
+t.test('the same id with other fields is 409 ID_CONFLICT, never a silent replay', async (t) => {
+  const fields = { id: 'orig-1', text: 'A calm and friendly remark about the bridge.', author: { id: 'u1', name: 'Ann' }, context: { title: 'Bridge', people: ['Jane Smith'] } }
+  const first = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment(fields) })
+  t.equal(first.statusCode, 202)
+  const reordered = { context: { people: ['Jane Smith'], title: 'Bridge' }, author: { name: 'Ann', id: 'u1' }, text: fields.text, id: 'orig-1' }
+  const retry = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment(reordered) })
+  t.equal(retry.headers['idempotent-replayed'], 'true', 'a retry with the same fields in another key order replays')
+  t.same(retry.json(), first.json())
+  for (const [what, change] of [
+    ['text', { text: 'You idiot, this is different text.' }],
+    ['article', { articleId: 'article-2' }],
+    ['author', { author: { id: 'u2', name: 'Ann' } }],
+    ['context', { context: { title: 'Bridge' } }]
+  ] as Array<[string, Record<string, unknown>]>) {
+    const other = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ ...fields, ...change }) })
+    t.match(other.json(), { statusCode: 409, code: 'ID_CONFLICT', message: /different comment was already submitted with the id "orig-1"/ }, `another ${what}`)
+  }
+  const keyed = { ...site, 'idempotency-key': 'idem-conflict' }
+  t.equal((await app.inject({ method: 'POST', url: '/v1/comments', headers: keyed, payload: comment({ text: 'First words.' }) })).statusCode, 202)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/comments', headers: keyed, payload: comment({ text: 'Other words.' }) })).json().code, 'ID_CONFLICT', 'the same goes for Idempotency-Key')
+  const stored = await app.inject({ method: 'GET', url: '/v1/comments/orig-1', headers: site })
+  t.equal(stored.json().status, 'pending', 'the first comment is untouched')
+})
+
+t.test('a comment stored before fingerprints existed still replays', async (t) => {
+  const first = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'legacy-1' }) })
+  await client.hdel(`${config.redisPrefix}:{q}:c:legacy-1`, 'fingerprint')
+  const again = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'legacy-1', text: 'Whatever was sent.' }) })
   t.equal(again.headers['idempotent-replayed'], 'true')
   t.same(again.json(), first.json())
 })

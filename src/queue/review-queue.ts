@@ -8,6 +8,7 @@
 // every change is one Lua script, so two claimers can never get the same comment, and a
 // lease that runs out is requeued by the next claim, decision or lease call.
 // The decisions feed is a Stream: append-only, ordered, and paged by entry id.
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 import type { Lane, Screening, Status } from '../screening/types.js'
@@ -21,6 +22,24 @@ export interface CommentRecord {
   context?: { title?: string, people?: string[] }
   /** The site key that submitted it. */
   submittedBy: string
+}
+
+/** JSON with object keys sorted, so that equal values give equal strings whatever the key order. */
+function canonical (value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+/**
+ * A hash of what the submitter sent (and who sent it): a retry carries the same fields and
+ * replays; another comment under the same id does not, and is refused as a conflict.
+ */
+export function fingerprint (record: CommentRecord): string {
+  const { articleId, text, author, context, submittedBy } = record
+  return createHash('sha256').update(canonical({ articleId, text, author: author ?? null, context: context ?? null, submittedBy })).digest('hex')
 }
 
 export interface Decision {
@@ -73,7 +92,7 @@ export interface QueueStats {
   decisionsLastHour: number
 }
 
-export type QueueErrorCode = 'NOT_FOUND' | 'DECIDED' | 'ALREADY_DECIDED' | 'NOT_CLAIMED' | 'LEASE_LOST' | 'LEASE_EXPIRED'
+export type QueueErrorCode = 'NOT_FOUND' | 'DECIDED' | 'ALREADY_DECIDED' | 'NOT_CLAIMED' | 'LEASE_LOST' | 'LEASE_EXPIRED' | 'ID_CONFLICT'
 
 export class QueueError extends Error {
   constructor (readonly code: QueueErrorCode, readonly decision?: Decision) {
@@ -132,9 +151,12 @@ export class ReviewQueue {
     const reply = await this.r.mqEnqueue(
       k.comment(record.id), k.seq, k.ready(verdict.lane), k.decisions, k.recent,
       k.base, record.id, JSON.stringify(record), JSON.stringify(screening), verdict.status, verdict.lane,
-      verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion, this.retentionMs
+      verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion, this.retentionMs,
+      fingerprint(record)
     )
     const [created, status, reason, stored] = reply as [number, Status, string, string]
+    // Same id, other fields: a second comment under a taken id, never a silent replay.
+    if (created === 2) throw new QueueError('ID_CONFLICT')
     return {
       created: created === 1,
       status,

@@ -11,7 +11,7 @@ import type { Ruleset } from '../screening/ruleset.js'
 import type { ScreenResult } from '../screening/types.js'
 import { commentNotFound, HttpError, intakeUnavailable, isStoreUnavailable } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
-import type { Decision as StoredDecision } from '../queue/review-queue.js'
+import { QueueError, type Decision as StoredDecision } from '../queue/review-queue.js'
 import { CommentId, Context, Decision, errorResponses, Screening, Status, Lane } from './schemas.js'
 
 const CommentBody = Type.Object({
@@ -91,7 +91,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Answers 202 once the comment and its queue entry are stored in Redis in one atomic step. The same `id` (or Idempotency-Key header) sent again returns the original result and stores nothing new (header `Idempotent-Replayed: true`).',
       headers: Type.Object({ 'idempotency-key': Type.Optional(CommentId) }),
       body: CommentBody,
-      response: { 202: Accepted, ...errorResponses(400, 401, 403, 413, 415, 429, 503) }
+      response: { 202: Accepted, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503) }
     }
   }, async (request, reply) => {
     const { body } = request
@@ -109,6 +109,9 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(body.context !== undefined ? { context: body.context } : {}),
       submittedBy: request.principal!.name
     }, screening, verdict).catch((err: unknown) => {
+      if (err instanceof QueueError && err.code === 'ID_CONFLICT') {
+        throw new HttpError(409, 'ID_CONFLICT', `A different comment was already submitted with the id "${id}". Ids name one comment: send this one with a new id. A retry of the first must repeat its fields exactly.`)
+      }
       if (isStoreUnavailable(err)) {
         request.log.warn({ err: (err as Error).message, commentId: id }, 'redis unavailable')
         throw intakeUnavailable(id, body.id !== undefined || headerKey !== undefined)
