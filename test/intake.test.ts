@@ -1,5 +1,6 @@
 import t from 'tap'
 import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
+import { QueueKeys } from '../src/queue/keys.js'
 
 const redis = await startRedis(t)
 const { app, redis: client, config } = await buildTestApp(t, redis.url, { MAX_TEXT_LENGTH: '200' })
@@ -110,7 +111,7 @@ t.test('the same id with other fields is 409 ID_CONFLICT, never a silent replay'
 
 t.test('a comment stored before fingerprints existed still replays', async (t) => {
   const first = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'legacy-1' }) })
-  await client.hdel(`${config.redisPrefix}:{q}:c:legacy-1`, 'fingerprint')
+  await client.hdel(new QueueKeys(config.redisPrefix).comment('legacy-1'), 'fingerprint')
   const again = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'legacy-1', text: 'Whatever was sent.' }) })
   t.equal(again.headers['idempotent-replayed'], 'true')
   t.same(again.json(), first.json())
