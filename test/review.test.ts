@@ -67,7 +67,7 @@ t.test('decisions: only the holder, reason required to reject, idempotent, shown
   t.equal(badReason.json().code, 'UNKNOWN_REASON')
   const notHolder = await decide(bob, 'd1', { decision: 'approve' })
   t.equal(notHolder.statusCode, 409)
-  t.equal(notHolder.json().code, 'LEASE_LOST')
+  t.equal(notHolder.json().code, 'HELD_BY_OTHER')
 
   const ok = await decide(alice, 'd1', { decision: 'reject', reason: 'insult', note: 'second strike' })
   t.equal(ok.statusCode, 200)
@@ -106,9 +106,9 @@ t.test('lease expiry: redelivered with attempts + 1; the old holder gets 409', a
   t.equal(item.attempts, 2)
   const late = await decide(alice, 'e1', { decision: 'approve' })
   t.equal(late.statusCode, 409)
-  t.equal(late.json().code, 'LEASE_LOST')
+  t.equal(late.json().code, 'HELD_BY_OTHER')
   const extend = await app.inject({ method: 'POST', url: '/v1/review/e1/extend', headers: alice, payload: {} })
-  t.equal(extend.json().code, 'LEASE_LOST')
+  t.equal(extend.json().code, 'HELD_BY_OTHER')
   t.equal((await decide(bob, 'e1', { decision: 'approve' })).statusCode, 200)
   const history = (await app.inject({ url: '/v1/comments/e1/history', headers: alice })).json()
   t.same(history.events.map((e: { type: string }) => e.type), ['screened', 'queued', 'claimed', 'lease-expired', 'claimed', 'decided'])
@@ -257,4 +257,40 @@ t.test('an empty JSON body is no body where the body is optional, and EMPTY_BODY
   t.match(bad.json(), { statusCode: 400, code: 'INVALID_JSON' }, 'a body that is there is still parsed strictly')
   const poisoned = await app.inject({ method: 'POST', url: '/v1/review/claim', headers: json, payload: '{"__proto__":{"x":1}}' })
   t.equal(poisoned.statusCode, 400, 'prototype poisoning is still refused')
+})
+
+/** Waits until a lease that ends at `expires` (ms since the epoch) has ended by Redis's clock too. */
+async function leaseOver (expires: number): Promise<void> {
+  while (Date.now() <= expires + 5) await sleep(Math.max(1, expires + 6 - Date.now()))
+}
+
+t.test('an expired lease answers LEASE_EXPIRED to its holder however soon they come back', async (t) => {
+  const { submit, decide, app, claim } = await fresh(t)
+  for (const id of ['le1', 'le2', 'le3']) await submit(id)
+  const leases = await app.queue.claim('alice', { max: 3, leaseMs: 100 })
+  await leaseOver(Math.max(...leases.map((l) => l.leaseExpiresAt)))
+  // Bob's claim of the dead-letter lane sweeps every expired lease back, and takes none.
+  t.same((await claim(bob, { lane: 'dead' })).json().items, [])
+  const answers = [
+    await decide(alice, 'le1', { decision: 'approve' }),
+    await app.inject({ method: 'POST', url: '/v1/review/le2/extend', headers: alice, payload: {} }),
+    await app.inject({ method: 'POST', url: '/v1/review/le3/release', headers: alice })
+  ]
+  t.same(answers.map((a) => a.json().code), ['LEASE_EXPIRED', 'LEASE_EXPIRED', 'LEASE_EXPIRED'], 'decide, extend and release alike, after the sweep')
+  t.equal((await decide(bob, 'le1', { decision: 'approve' })).json().code, 'NOT_CLAIMED', 'someone who never held it is told to claim it')
+  const again = await claim(alice, { max: 1 })
+  t.same(again.json().items.map((i: { id: string }) => i.id), ['le1'])
+  t.equal((await decide(alice, 'le1', { decision: 'approve' })).statusCode, 200, 'a new lease works as before')
+})
+
+t.test('releasing is not a failed delivery: it never raises attempts or dead-letters', async (t) => {
+  const { submit, claim, app } = await fresh(t, { MAX_ATTEMPTS: '2' })
+  await submit('rl1')
+  for (let i = 0; i < 4; i++) {
+    const [item] = (await claim(alice, { max: 1 })).json().items
+    t.same([item.id, item.attempts], ['rl1', 1], `claim ${i + 1}: the first delivery still`)
+    t.equal((await app.inject({ method: 'POST', url: '/v1/review/rl1/release', headers: alice })).statusCode, 200)
+  }
+  const stats = (await app.inject({ url: '/v1/review/stats', headers: alice })).json()
+  t.equal(stats.lanes.dead.depth, 0, 'nothing dead-lettered')
 })

@@ -92,7 +92,7 @@ export interface QueueStats {
   decisionsLastHour: number
 }
 
-export type QueueErrorCode = 'NOT_FOUND' | 'DECIDED' | 'ALREADY_DECIDED' | 'NOT_CLAIMED' | 'LEASE_LOST' | 'LEASE_EXPIRED' | 'ID_CONFLICT'
+export type QueueErrorCode = 'NOT_FOUND' | 'DECIDED' | 'ALREADY_DECIDED' | 'NOT_CLAIMED' | 'HELD_BY_OTHER' | 'LEASE_EXPIRED' | 'ID_CONFLICT'
 
 export class QueueError extends Error {
   constructor (readonly code: QueueErrorCode, readonly decision?: Decision) {

@@ -44,8 +44,8 @@ const QUEUE_ERRORS: Record<string, [number, string]> = {
   NOT_FOUND: [404, 'No comment with this id.'],
   DECIDED: [409, 'This comment has already been decided.'],
   NOT_CLAIMED: [409, 'Nobody holds this comment; claim it first with POST /v1/review/claim.'],
-  LEASE_LOST: [409, 'Another moderator holds this comment now; your lease expired and it was handed out again.'],
-  LEASE_EXPIRED: [409, 'Your lease expired and the comment went back to the queue; claim it again.'],
+  HELD_BY_OTHER: [409, 'Another moderator holds this comment. If you held it, your lease expired and it was handed out again.'],
+  LEASE_EXPIRED: [409, 'Your lease on this comment expired and it went back to the queue; claim again to review it.'],
   ALREADY_DECIDED: [409, 'This comment was already decided differently.']
 }
 

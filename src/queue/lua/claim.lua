@@ -21,6 +21,7 @@ for k = 2, #KEYS do
       local attempts = redis.call('HINCRBY', c, 'attempts', 1)
       local expires = now + lease
       redis.call('HSET', c, 'holder', holder, 'leaseExpiresAt', expires)
+      redis.call('HDEL', c, 'expiredHolder')
       redis.call('ZADD', KEYS[1], expires, id)
       history(base, id, { type = 'claimed', at = now, by = holder, attempt = attempts, leaseExpiresAt = expires })
       for _, v in ipairs({ id, f[2], f[3], attempts, expires }) do out[#out + 1] = v end

@@ -43,6 +43,9 @@ local function requeue_expired(base, id, now, max_attempts)
   redis.call('ZREM', base .. 'leases', id)
   local f = redis.call('HMGET', c, 'status', 'lane', 'seq', 'attempts', 'holder')
   if f[1] ~= 'pending' then return end
+  -- Remembered so that the moderator who lost it hears LEASE_EXPIRED, not NOT_CLAIMED,
+  -- whether or not a claim swept the lease back before they came back to it.
+  redis.call('HSET', c, 'expiredHolder', f[5])
   redis.call('HDEL', c, 'holder', 'leaseExpiresAt')
   history(base, id, { type = 'lease-expired', at = now, by = f[5], attempt = tonumber(f[4]) })
   local lane = f[2]
@@ -60,14 +63,16 @@ local function requeue_all_expired(base, now, max_attempts, limit)
   for _, id in ipairs(ids) do requeue_expired(base, id, now, max_attempts) end
 end
 
--- Whether `holder` holds a live lease on a pending comment: nil if so, else the error code.
--- An expired lease found here is requeued on the spot, so the comment is not stuck.
-local function lease_problem(base, id, holder, lease_holder, lease_expires, now, max_attempts)
-  if not lease_holder then return 'NOT_CLAIMED' end
-  if lease_holder ~= holder then return 'LEASE_LOST' end
+-- Whether `holder` holds a live lease on a pending comment: nil if so, else the error code:
+-- HELD_BY_OTHER (another moderator's live lease), LEASE_EXPIRED (the caller's lease ran
+-- out, swept back already or not), NOT_CLAIMED (nobody holds it). An expired lease found
+-- here is requeued on the spot, so the comment is not stuck.
+local function lease_problem(base, id, holder, lease_holder, lease_expires, expired_holder, now, max_attempts)
+  if not lease_holder then return expired_holder == holder and 'LEASE_EXPIRED' or 'NOT_CLAIMED' end
   if tonumber(lease_expires) < now then
     requeue_expired(base, id, now, max_attempts)
-    return 'LEASE_EXPIRED'
+    return lease_holder == holder and 'LEASE_EXPIRED' or 'NOT_CLAIMED'
   end
+  if lease_holder ~= holder then return 'HELD_BY_OTHER' end
   return nil
 end

@@ -4,10 +4,10 @@
 -- ARGV[6] note  ARGV[7] max attempts  ARGV[8] retention of decided comments in ms (0: forever)
 -- Returns {"OK", decision JSON} for a new decision, {"SAME", decision JSON} when this exact
 -- decision was already recorded (a retry: no second effect), or {error code}: NOT_FOUND,
--- ALREADY_DECIDED, NOT_CLAIMED, LEASE_LOST, LEASE_EXPIRED.
+-- ALREADY_DECIDED, NOT_CLAIMED, HELD_BY_OTHER, LEASE_EXPIRED.
 local base, id, holder, decision, reason = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local c = KEYS[1]
-local f = redis.call('HMGET', c, 'status', 'holder', 'leaseExpiresAt', 'decision')
+local f = redis.call('HMGET', c, 'status', 'holder', 'leaseExpiresAt', 'decision', 'expiredHolder')
 if not f[1] then return { 'NOT_FOUND' } end
 if f[1] ~= 'pending' then
   local d = cjson.decode(f[4])
@@ -15,13 +15,13 @@ if f[1] ~= 'pending' then
   return { 'ALREADY_DECIDED', f[4] }
 end
 local now = now_ms()
-local problem = lease_problem(base, id, holder, f[2], f[3], now, tonumber(ARGV[7]))
+local problem = lease_problem(base, id, holder, f[2], f[3], f[5], now, tonumber(ARGV[7]))
 if problem then return { problem } end
 local status = (decision == 'approve') and 'approved' or 'rejected'
 local d = { decision = decision, reason = reason, note = ARGV[6], decidedBy = holder, decidedAt = now }
 local json = cjson.encode(d)
 redis.call('HSET', c, 'status', status, 'decision', json)
-redis.call('HDEL', c, 'holder', 'leaseExpiresAt')
+redis.call('HDEL', c, 'holder', 'leaseExpiresAt', 'expiredHolder')
 redis.call('ZREM', KEYS[2], id)
 local retention = tonumber(ARGV[8])
 feed_decision(KEYS[3], KEYS[4], id, status, reason, holder, now, retention)
