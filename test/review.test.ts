@@ -294,3 +294,35 @@ t.test('releasing is not a failed delivery: it never raises attempts or dead-let
   const stats = (await app.inject({ url: '/v1/review/stats', headers: alice })).json()
   t.equal(stats.lanes.dead.depth, 0, 'nothing dead-lettered')
 })
+
+t.test('queue figures count comments behind expired leases as waiting, in the lane they return to', async (t) => {
+  const { submit, app } = await fresh(t, { MAX_ATTEMPTS: '2' })
+  for (const id of ['q1', 'q2', 'q3']) await submit(id)
+  await submit('u1', 'I will kill you')
+  const first = await app.queue.claim('alice', { max: 4, leaseMs: 100 })
+  t.equal(first.length, 4)
+  await leaseOver(Math.max(...first.map((l) => l.leaseExpiresAt)))
+  // Bob's claims sweep all four back; u1 and q1 are delivered a second time, and when those
+  // leases run out too they have used their two attempts.
+  const [second] = await app.queue.claim('bob', { max: 1, leaseMs: 100 })
+  t.equal(second!.id, 'u1')
+  const [third] = await app.queue.claim('bob', { max: 1, leaseMs: 100 })
+  t.equal(third!.id, 'q1')
+  await app.queue.claim('carol', { max: 1, leaseMs: 600000 })
+  await leaseOver(Math.max(second!.leaseExpiresAt, third!.leaseExpiresAt))
+
+  const stats = (await app.inject({ url: '/v1/review/stats', headers: auth(KEYS.admin) })).json()
+  t.equal(stats.expiredLeases, 2, 'u1 and q1, not yet swept back')
+  t.equal(stats.lanes.urgent.depth, 0, 'u1 used both its attempts…')
+  t.equal(stats.lanes.dead.depth, 2, '…and so did q1: both wait in the dead-letter lane')
+  t.equal(stats.lanes.normal.depth, 1, 'q3 waits in its lane (q2 is carol\'s)')
+  t.equal(stats.leased, 1)
+  t.type(stats.lanes.dead.oldestAgeSeconds, 'number', 'with their age')
+  const metrics = (await app.inject({ url: '/metrics', headers: auth(KEYS.admin) })).body
+  t.match(metrics, /^moderato_queue_expired_leases 2$/m)
+  t.match(metrics, /^moderato_queue_depth\{lane="dead"\} 2$/m)
+  const swept = await app.queue.claim('dave', { max: 10, leaseMs: 600000 })
+  t.same(swept.map((s) => s.id), ['q3'], 'a claim sweeps them back; dead letters are claimed only on request')
+  const after = (await app.inject({ url: '/v1/review/stats', headers: auth(KEYS.admin) })).json()
+  t.same([after.expiredLeases, after.lanes.dead.depth, after.lanes.normal.depth], [0, 2, 0], 'the same comments, now in the lanes themselves')
+})

@@ -74,8 +74,9 @@ const metricsPlugin: FastifyPluginAsyncTypebox = async (app) => {
 
   // Read when scraped: a gauge kept up to date on every change would cost the intake path.
   const redisUp = new Gauge({ name: 'moderato_redis_up', help: '1 when the queue\'s Redis answered the last scrape, else 0', registers: [registry] })
-  const depth = new Gauge({ name: 'moderato_queue_depth', help: 'Comments waiting in each lane (not counting leased ones)', labelNames: ['lane'] as const, registers: [registry] })
+  const depth = new Gauge({ name: 'moderato_queue_depth', help: 'Comments waiting in each lane: queued, or back from a lease that ran out (not counting live leases)', labelNames: ['lane'] as const, registers: [registry] })
   const leased = new Gauge({ name: 'moderato_queue_leased', help: 'Comments held by moderators under a live lease', registers: [registry] })
+  const expiredLeases = new Gauge({ name: 'moderato_queue_expired_leases', help: 'Leases that ran out and are not yet swept back (their comments count as waiting in their lanes)', registers: [registry] })
   const oldest = new Gauge({ name: 'moderato_queue_oldest_age_seconds', help: 'Age of the oldest comment waiting in each lane', labelNames: ['lane'] as const, registers: [registry] })
   const rules = new Gauge({ name: 'moderato_rules_info', help: 'The rules version running here (value 1)', labelNames: ['version'] as const, registers: [registry] })
   const rulesError = new Gauge({ name: 'moderato_rules_reload_failed', help: '1 when the last reload of the rules failed (the last good rules keep running)', registers: [registry] })
@@ -84,6 +85,7 @@ const metricsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     depth.reset()
     oldest.reset()
     leased.reset()
+    expiredLeases.reset()
     try {
       const stats = await app.queue.stats()
       for (const lane of ALL_LANES) {
@@ -92,6 +94,7 @@ const metricsPlugin: FastifyPluginAsyncTypebox = async (app) => {
         if (age !== null) oldest.set({ lane }, age)
       }
       leased.set(stats.leased)
+      expiredLeases.set(stats.expiredLeases)
       redisUp.set(1)
     } catch {
       // Redis down: say so, and leave the queue figures out rather than report stale ones.

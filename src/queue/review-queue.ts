@@ -216,7 +216,7 @@ export class ReviewQueue {
   async stats (): Promise<QueueStats> {
     const k = this.keys
     const keys = [k.leases, k.recent, ...ALL_LANES.map((l) => k.ready(l))]
-    const reply = (await this.r.mqStats(keys.length, ...keys, k.base)).map(Number)
+    const reply = (await this.r.mqStats(keys.length, ...keys, k.base, this.options.maxAttempts)).map(Number)
     const [now = 0, leased = 0, expiredLeases = 0, decisionsLastHour = 0] = reply
     const lanes = {} as QueueStats['lanes']
     ALL_LANES.forEach((lane, i) => {

@@ -174,7 +174,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         200: Type.Object({
           lanes: Type.Object({ urgent: LaneStats, high: LaneStats, normal: LaneStats, low: LaneStats, dead: LaneStats }),
           leased: Type.Integer(),
-          expiredLeases: Type.Integer({ description: 'Leases that ran out and go back to the queue at the next claim' }),
+          expiredLeases: Type.Integer({ description: 'Leases that ran out and go back to the queue at the next claim; their comments already count as waiting in their lanes' }),
           deadLetter: Type.Integer(),
           decisionsLastHour: Type.Integer()
         }),
