@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { loadRules, loadRuleSource } from '../src/rules/load.js'
 import { startEmbeddedRedis } from '../src/redis/embedded.js'
 import { loadTexts } from './corpus.js'
+import { requireCorpus } from '../scripts/corpus-check.js'
 import { benchScreening } from './screening.js'
 import { benchHttp, profileIntake } from './http.js'
 import { profileShares, readProfile } from './profile.js'
@@ -33,6 +34,7 @@ const fmt = (n: number, d = 1): string => n.toLocaleString('en-US', { maximumFra
 const out: string[] = []
 const print = (s = ''): void => { out.push(s); console.log(s) }
 
+requireCorpus('npm run bench', values.corpus, ['comments/wiki-talk/gc.csv'])
 const texts = loadTexts(values.corpus)
 const { ruleset } = await loadRules(values.rules)
 // The uncompiled rules, to build the same rules plus a 20,000-entry list.

@@ -11,11 +11,14 @@ import { loadRules } from '../src/rules/load.js'
 import { screen } from '../src/screening/screen.js'
 import type { ScreenResult } from '../src/screening/types.js'
 import { parseCsv } from './csv.js'
+import { requireCorpus } from './corpus-check.js'
 import { wikiSplit, bucket } from '../src/model/splits.js'
 import { offsetsOf, spanF1 } from '../src/model/labels.js'
 
 const { values } = parseArgs({ options: { corpus: { type: 'string', default: '../shared/corpus' }, rules: { type: 'string', default: 'rules' }, models: { type: 'string', default: 'models' }, verbose: { type: 'boolean', default: false } } })
 const corpus = values.corpus
+requireCorpus('npm run eval', corpus, ['language/lingua-sentences/en.txt', 'comments/wiki-talk/gc.csv', 'toxicity/davidson/labeled_data.csv',
+  'toxicity/hatexplain/hatexplain_val_processed.csv', 'training/toxic-spans/tsd_trial.csv', 'training/bias-madlibs/bias_madlibs_77k.csv'])
 const { ruleset } = await loadRules(values.rules, values.models === 'none' ? {} : { models: values.models })
 
 const pct = (n: number, d: number): string => d === 0 ? 'n/a' : `${(100 * n / d).toFixed(2)}%`
@@ -40,8 +43,23 @@ function csv (path: string): Array<Record<string, string>> {
   return rows.filter((r) => r.length === head!.length).map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]!])))
 }
 
-const lines: string[] = ['| set | measure | value |', '|---|---|---|']
-const add = (set: string, measure: string, value: string): void => { lines.push(`| ${set} | ${measure} | ${value} |`) }
+// The targets the issues set, by measure: at least or at most this figure.
+const TARGETS: Record<string, ['≥' | '≤', number]> = {
+  'English kept': ['≥', 99.5],
+  'non-English caught': ['≥', 98],
+  'false flags on ordinary comments (label 0)': ['≤', 1],
+  'offensive-or-hate recall': ['≥', 85],
+  'flag precision@davidson': ['≥', 97],
+  'toxic-span F1': ['≥', 65],
+  'posts flagged (all were rated toxic)': ['≥', 70],
+  'friendly identity sentences flagged': ['≤', 1]
+}
+const lines: string[] = ['| set | measure | value | target |', '|---|---|---|---|']
+function add (set: string, measure: string, value: string): void {
+  const target = TARGETS[`${measure}@${set}`] ?? TARGETS[measure]
+  const met = target === undefined ? '' : `${target[0]} ${target[1]}: ${(target[0] === '≥' ? parseFloat(value) >= target[1] : parseFloat(value) <= target[1]) ? 'met' : 'missed'}`
+  lines.push(`| ${set} | ${measure} | ${value} | ${met} |`)
+}
 const examples: string[] = []
 
 // Language: lingua sentences, one file per language.

@@ -26,6 +26,7 @@ import { decisionFigures, decisionTexts, formatDecisionFigures, splitDecisions }
 import { readDecisions } from '../src/cli/commands.js'
 import { bucket, wikiSplit } from '../src/model/splits.js'
 import { parseCsv } from './csv.js'
+import { requireCorpus } from './corpus-check.js'
 
 const { values } = parseArgs({ options: { corpus: { type: 'string', default: '../shared/corpus' }, out: { type: 'string', default: 'models' }, decisions: { type: 'string' } } })
 const corpus = values.corpus
@@ -42,6 +43,7 @@ const files = {
   wiki: 'comments/wiki-talk/gc.csv',
   madlibs: 'training/bias-madlibs/bias_madlibs_77k.csv'
 }
+requireCorpus('npm run train', corpus, Object.values(files))
 const raw = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, readFileSync(join(corpus, f), 'utf8')])) as Record<keyof typeof files, string>
 
 function csv (text: string): Array<Record<string, string>> {
