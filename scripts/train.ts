@@ -148,7 +148,8 @@ let decisions: Record<string, unknown> | undefined
 let model: TokenModel
 let best: ReturnType<typeof tune>
 if (values.decisions !== undefined) {
-  const decided = await readDecisions(values.decisions)
+  // The policy's own decisions (language) are not moderators' judgement.
+  const decided = (await readDecisions(values.decisions)).filter((d) => d.automatic !== true)
   const { train: learn, heldBack } = splitDecisions(decided)
   const before = fit(texts)
   const beforeTuned = tune(before)

@@ -14,6 +14,8 @@ export interface DecidedInput {
   decision: 'approve' | 'reject'
   /** The reason code of a rejection, when the export has one. */
   reason?: string
+  /** Decided by the policy (e.g. not English), not by a moderator. */
+  automatic?: boolean
 }
 
 export interface RuleFigures {
@@ -29,12 +31,15 @@ export interface RuleFigures {
 export interface Change {
   id: string
   decision: 'approve' | 'reject'
+  automatic: boolean
   current: { status: Status, lane: Lane, rules: string[] }
   proposed: { status: Status, lane: Lane, rules: string[] }
 }
 
 export interface BacktestReport {
   comments: number
+  /** Decided by the policy, not by moderators: replayed for changes, left out of the figures. */
+  automatic: number
   rejectedByModerators: number
   current: { version: string, rules: RuleFigures[], flagged: number, flaggedAndRejected: number }
   proposed: { version: string, rules: RuleFigures[], flagged: number, flaggedAndRejected: number }
@@ -75,19 +80,26 @@ export function backtest (comments: Iterable<DecidedInput>, current: Ruleset, pr
   const pro: Array<{ o: Outcome, rejected: boolean }> = []
   const changes: Change[] = []
   let n = 0
+  let automatic = 0
   let rejectedByModerators = 0
   for (const c of comments) {
     n++
     const rejected = c.decision === 'reject'
-    if (rejected) rejectedByModerators++
     const a = outcome(c, current)
     const b = outcome(c, proposed)
-    cur.push({ o: a, rejected })
-    pro.push({ o: b, rejected })
-    if (a.status !== b.status || a.lane !== b.lane) changes.push({ id: c.id, decision: c.decision, current: a, proposed: b })
+    // The policy's own decisions (a comment rejected as not English) say nothing about
+    // whether a rule agrees with moderators: counted apart, never as their rejections.
+    if (c.automatic === true) automatic++
+    else {
+      if (rejected) rejectedByModerators++
+      cur.push({ o: a, rejected })
+      pro.push({ o: b, rejected })
+    }
+    if (a.status !== b.status || a.lane !== b.lane) changes.push({ id: c.id, decision: c.decision, automatic: c.automatic === true, current: a, proposed: b })
   }
   return {
     comments: n,
+    automatic,
     rejectedByModerators,
     current: { version: current.version, ...figures(cur) },
     proposed: { version: proposed.version, ...figures(pro) },

@@ -117,30 +117,39 @@ export function toInput (row: Record<string, unknown> | DecidedComment, where: s
   const d = r.decision
   const decision = typeof d === 'string' ? d : (d as { decision?: unknown } | undefined)?.decision
   const reason = typeof r.reason === 'string' ? r.reason : (d as { reason?: unknown } | undefined)?.reason
+  const by = d as { automatic?: unknown, decidedBy?: unknown } | undefined
+  const automatic = r.automatic === true || by?.automatic === true || by?.decidedBy === 'moderato'
   if (typeof r.id !== 'string' || typeof r.text !== 'string' || (decision !== 'approve' && decision !== 'reject')) {
     throw new Error(`${where}: each line needs "id", "text" and a decision ("approve" or "reject", or { "decision": … } as written by export)`)
   }
-  return { id: r.id, text: r.text, decision, ...(typeof reason === 'string' ? { reason } : {}), ...(typeof r.context === 'object' && r.context !== null ? { context: r.context as DecidedInput['context'] } : {}) }
+  return { id: r.id, text: r.text, decision, ...(typeof reason === 'string' ? { reason } : {}), ...(automatic ? { automatic } : {}), ...(typeof r.context === 'object' && r.context !== null ? { context: r.context as DecidedInput['context'] } : {}) }
 }
 
 export async function runBacktest (currentDir: string, proposedDir: string, comments: DecidedInput[], options: LoadOptions = {}): Promise<{ code: number, report?: BacktestReport, out: string }> {
   let current
   let proposed
+  // Say which folder is at fault: the draft, most often, but not always.
   try {
     current = await loadRules(currentDir, options)
+  } catch (err) {
+    return which(`current rules (${currentDir})`, problems(err))
+  }
+  try {
     proposed = await loadRules(proposedDir, options)
   } catch (err) {
-    return problems(err)
+    return which(`proposed rules (${proposedDir})`, problems(err))
   }
   const report = backtest(comments, current.ruleset, proposed.ruleset)
   return { code: 0, report, out: formatBacktest(report) }
 }
 
+const which = (folder: string, r: Result): Result => ({ code: r.code, out: `${folder} do not load:\n${r.out}` })
+
 const pct = (p: number | null): string => p === null ? '—' : `${(p * 100).toFixed(1)}%`
 
 export function formatBacktest (r: BacktestReport): string {
   const lines = [
-    `${r.comments} decided comments, ${r.rejectedByModerators} rejected by moderators`,
+    `${r.comments} decided comments: ${r.comments - r.automatic} by moderators (${r.rejectedByModerators} rejected), ${r.automatic} by the policy itself (not counted below)`,
     `current rules ${r.current.version}: flagged ${r.current.flagged}, of which rejected ${r.current.flaggedAndRejected}`,
     `proposed rules ${r.proposed.version}: flagged ${r.proposed.flagged}, of which rejected ${r.proposed.flaggedAndRejected}`,
     '',
@@ -155,7 +164,7 @@ export function formatBacktest (r: BacktestReport): string {
   }
   lines.push('', `${r.changes.length} comments change lane or verdict:`)
   for (const c of r.changes) {
-    lines.push(`  ${c.id} (moderators: ${c.decision}): ${c.current.status}/${c.current.lane} → ${c.proposed.status}/${c.proposed.lane}` +
+    lines.push(`  ${c.id} (${c.automatic ? 'policy' : 'moderators'}: ${c.decision}): ${c.current.status}/${c.current.lane} → ${c.proposed.status}/${c.proposed.lane}` +
       `  [${c.current.rules.join(', ') || 'no flags'} → ${c.proposed.rules.join(', ') || 'no flags'}]`)
   }
   return lines.join('\n')

@@ -76,7 +76,8 @@ export interface ClaimedItem extends Omit<CommentRecord, 'submittedBy'> {
 
 export interface DecidedComment extends Omit<CommentRecord, 'submittedBy'> {
   status: Status
-  decision: Decision
+  /** As the API shows it: decidedAt is ISO-8601. */
+  decision: Omit<Decision, 'decidedAt'> & { decidedAt: string }
   screening: Screening
   /** Position in the decisions feed. */
   feedId: string
@@ -284,7 +285,8 @@ export class ReviewQueue {
       for (const [i, item] of page.items.entries()) {
         const [record, screening, decision, status] = (rows[i]?.[1] ?? []) as Array<string | null>
         if (record === null || record === undefined || decision === null || decision === undefined) continue
-        yield { ...moderatorView(record), status: status as Status, decision: JSON.parse(decision) as Decision, screening: JSON.parse(screening ?? 'null') as Screening, feedId: item.cursor }
+        const d = JSON.parse(decision) as Decision
+        yield { ...moderatorView(record), status: status as Status, decision: { ...d, decidedAt: new Date(d.decidedAt).toISOString() }, screening: JSON.parse(screening ?? 'null') as Screening, feedId: item.cursor }
       }
       after = page.next ?? undefined
     }

@@ -79,9 +79,10 @@ t.test('backtest refuses broken input', async (t) => {
   edit(broken, 'policy.yaml', (s) => s.replace('defaultLane: high', 'defaultLane: later'))
   const r = await main(['backtest', '--current', MINI, '--rules', broken, '--against', join(MINI, 'decisions.jsonl')])
   t.equal(r.code, 1)
-  t.equal(r.out, 'policy.yaml:4: defaultLane must be one of: urgent, high, normal, low')
+  t.equal(r.out, `proposed rules (${broken}) do not load:\npolicy.yaml:4: defaultLane must be one of: urgent, high, normal, low`, 'the draft is named as the folder at fault')
   const r2 = await main(['backtest', '--current', broken, '--rules', MINI, '--against', join(MINI, 'decisions.jsonl')])
   t.equal(r2.code, 1)
+  t.match(r2.out, `current rules (${broken}) do not load:`, 'and so is the current folder')
 })
 
 t.test('export from Redis, and backtest straight from Redis', async (t) => {
@@ -104,12 +105,16 @@ t.test('export from Redis, and backtest straight from Redis', async (t) => {
   t.equal(exported.out, `wrote 3 decided comments to ${out}`)
   const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
   t.same(rows.map((r) => [r.id, r.status, r.decision.decision, r.decision.reason]), [['e3', 'rejected', 'reject', 'language'], ['e1', 'rejected', 'reject', 'insult'], ['e2', 'approved', 'approve', '']])
+  for (const row of rows) t.ok(new Date(row.decision.decidedAt).toISOString() === row.decision.decidedAt, `decidedAt is ISO-8601, as in the API (${row.decision.decidedAt})`)
   t.equal(rows[1].text, 'You are an idiot')
   t.notOk('submittedBy' in rows[0], 'the site key is not exported')
 
   const fromRedis = await main(['backtest', '--current', RULES_DIR, '--rules', RULES_DIR, '--against', 'redis', '--json'])
   const report = JSON.parse(fromRedis.out)
   t.equal(report.comments, 3)
+  t.equal(report.automatic, 1, 'the language rejection was the policy\'s')
+  t.equal(report.rejectedByModerators, 1, 'and is not counted as a moderator\'s rejection')
+  t.equal(report.current.flagged, 1, 'nor in the rule figures: e1 is the one flagged comment moderators decided')
   t.same(report.changes, [], 'the same rules change nothing')
   const viaFile = JSON.parse((await main(['backtest', '--current', RULES_DIR, '--rules', RULES_DIR, '--against', out, '--json'])).out)
   t.same(viaFile, report, 'the exported file backtests like Redis itself')
