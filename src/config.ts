@@ -1,6 +1,7 @@
 // The one place that reads process.env. A bad value stops the start with a message that
 // names the variable; everything else receives a typed, validated Config.
 import { envSchema } from 'env-schema'
+import { validationMessage } from './validation-messages.js'
 import { Type, type Static } from 'typebox'
 
 const EnvSchema = Type.Object({
@@ -103,7 +104,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     // env-schema validates with ajv and coerces "3000" to 3000; its message names the variable.
     e = envSchema<Env>({ schema: EnvSchema, data: env, dotenv: false })
   } catch (err) {
-    throw new ConfigError(`invalid configuration: ${(err as Error).message.replace(/^env\//, '').replace(/ env\//g, ' ')}`)
+    // Ajv's errors, in words: the variable and its allowed values.
+    const errors = (err as { errors?: Parameters<typeof validationMessage>[0] }).errors
+    const message = errors !== undefined ? validationMessage(errors, 'env') : (err as Error).message
+    throw new ConfigError(`invalid configuration: ${message.replace(/^env\//, '').replace(/(^|; |: )env\//g, '$1').replace(/ env\//g, ' ')}`)
   }
   const given = e.API_KEYS !== undefined && e.API_KEYS.trim() !== '' ? parseApiKeys(e.API_KEYS) : []
   // The development keys are published in the README: only a development or test process may

@@ -20,7 +20,7 @@ t.test('a bad value names the variable', async (t) => {
     [{ RATE_LIMIT_MAX: '-1' }, /RATE_LIMIT_MAX/],
     [{ RATE_LIMIT_WINDOW: 'soon' }, /RATE_LIMIT_WINDOW/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL/],
-    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent/],
     [{ RETENTION_DAYS: '-1' }, /RETENTION_DAYS/],
     [{ RETENTION_DAYS: 'a month' }, /RETENTION_DAYS/],
     [{ API_KEYS: 'site:rasa' }, /API_KEYS/],

@@ -3,11 +3,13 @@
 // text by nature and are coerced ("?limit=10" is the number 10).
 import { Ajv } from 'ajv'
 import type { FastifyInstance } from 'fastify'
+import { validationMessage } from '../validation-messages.js'
 
 export function installValidators (app: FastifyInstance): void {
   const strict = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, strict: false })
   const coercing = new Ajv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false, strict: false })
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
+  app.setSchemaErrorFormatter((errors, dataVar) => new Error(validationMessage(errors, dataVar)))
 }
 
 /** A string that survives storage unchanged: no NUL, no lone UTF-16 surrogate. */
