@@ -135,19 +135,6 @@ function step (elements: Element[], tokens: Token[], kinds: Array<TargetKind | u
   return el.optional ? step(elements, tokens, kinds, sentence, e + 1, at) : -1
 }
 
-/** All non-overlapping matches, leftmost first. Cost: tokens × at most MAX_PATHS steps. */
-export function matchTokenPattern (pattern: TokenPattern, tokens: Token[], kinds: Array<TargetKind | undefined>): PatternMatch[] {
-  const out: PatternMatch[] = []
-  for (let i = 0; i < tokens.length; i++) {
-    const end = matchAt(pattern, tokens, kinds, i)
-    if (end >= i) {
-      out.push({ first: i, last: end })
-      i = end
-    }
-  }
-  return out
-}
-
 /**
  * Which patterns can start at a token, looked up by the token's words: a comment is then
  * tried only against the patterns whose first word it contains, not against every one.
