@@ -2,8 +2,8 @@
 // reported as "file:line: what is wrong", all of them at once, so ops fix a broken edit
 // in one pass. Nothing here touches the running service: the store decides what to swap.
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { join, normalize, isAbsolute } from 'node:path'
+import { readFile, realpath } from 'node:fs/promises'
+import { join, normalize, isAbsolute, relative } from 'node:path'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
 import { Filter } from 'bad-words'
@@ -49,7 +49,14 @@ const validators = {
 class Reader {
   readonly contents = new Map<string, string>()
   readonly problems: Problem[] = []
+  private rootPath: Promise<string> | undefined
   constructor (readonly dir: string) {}
+
+  /** The folder's real path, links resolved, once per load. */
+  private async root (): Promise<string> {
+    this.rootPath ??= realpath(this.dir)
+    return await this.rootPath
+  }
 
   async text (file: string): Promise<string | undefined> {
     const rel = normalize(file)
@@ -58,7 +65,16 @@ class Reader {
       return undefined
     }
     try {
-      const text = await readFile(join(this.dir, rel), 'utf8')
+      // A link may point anywhere; the rules folder is what ops review and deploy, so a
+      // file reached through a link must still be inside it (and no outside file's lines
+      // are quoted in an error).
+      const [root, real] = await Promise.all([this.root(), realpath(join(this.dir, rel))])
+      const inside = relative(root, real)
+      if (inside.startsWith('..') || isAbsolute(inside)) {
+        this.problems.push({ file: rel, message: 'is a link to a file outside the rules folder; copy the file into the folder instead' })
+        return undefined
+      }
+      const text = await readFile(real, 'utf8')
       this.contents.set(rel, text)
       return text
     } catch (err) {

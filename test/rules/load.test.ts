@@ -71,3 +71,34 @@ t.test('a broken tests.yaml is reported with its line', async (t) => {
   edit(dir, 'tests.yaml', (s) => s.replace('expect: [insult]', 'expect: [rudeness]'))
   await t.rejects(loadRuleTests(dir), { message: /tests\.yaml:3: tests\.0\.expect\.0/ })
 })
+
+t.test('links may point inside the rules folder, never outside it', async (t) => {
+  const { symlinkSync, mkdirSync, readFileSync } = await import('node:fs')
+  const { tempDir } = await import('../helper.js')
+  const dir = await copyRules(t)
+  // Inside: a list kept in another subfolder and linked where lists.yaml expects it.
+  mkdirSync(join(dir, 'shared'))
+  writeFileSync(join(dir, 'shared/insults.txt'), readFileSync(join(dir, 'lists/insults.txt')))
+  rmSync(join(dir, 'lists/insults.txt'))
+  symlinkSync(join(dir, 'shared/insults.txt'), join(dir, 'lists/insults.txt'))
+  const { ruleset } = await loadRules(dir)
+  t.ok(ruleset.counts.entries > 0, 'a link inside the folder is read')
+
+  // Outside: a file elsewhere on the host, whose lines must not be quoted back.
+  const outside = join(await tempDir(t), 'secret.txt')
+  writeFileSync(outside, 'db_password: hunter2 | nope\n')
+  rmSync(join(dir, 'lists/insults.txt'))
+  symlinkSync(outside, join(dir, 'lists/insults.txt'))
+  const problems = await problemsOf(dir)
+  t.same(problems, [{ file: 'lists/insults.txt', message: 'is a link to a file outside the rules folder; copy the file into the folder instead' }])
+  t.notOk(JSON.stringify(problems).includes('hunter2'))
+})
+
+t.test('the rules folder itself may be a link', async (t) => {
+  const { symlinkSync } = await import('node:fs')
+  const { tempDir } = await import('../helper.js')
+  const dir = await copyRules(t)
+  const link = join(await tempDir(t), 'rules-link')
+  symlinkSync(dir, link)
+  t.equal((await loadRules(link)).ruleset.version, (await loadRules(dir)).ruleset.version, 'as Kubernetes ConfigMaps mount it')
+})
