@@ -45,6 +45,35 @@ const validators = {
   tests: ajv.compile(TestsFile)
 }
 
+// What each top-level section of a rules file holds, for hints on YAML syntax errors.
+const SECTIONS: Record<string, Record<string, string>> = {
+  'patterns.yaml': { patterns: 'a list of patterns, each starting with "  - id:"', spam: 'the numbers minLinks, charRun and wordRun' },
+  'lists.yaml': { lists: 'a list of word lists, each starting with "  - id:"', targets: 'before, after, names and the target word files' },
+  'policy.yaml': {
+    clean: 'action and lane', language: 'action, lane and reason', defaultLane: 'one lane', categories: 'one entry per category',
+    reasons: 'a list of reason codes', model: 'enabled and the model\'s thresholds and lanes'
+  },
+  'tests.yaml': { tests: 'a list of cases, each starting with "  - text:"' }
+}
+
+/**
+ * Where a line with a YAML syntax error landed, in the file's own terms: the parser's
+ * messages ("A block sequence may not be used as an implicit map key") describe YAML, not
+ * the mistake, which is nearly always indentation.
+ */
+export function yamlHint (file: string, text: string, line: number): string {
+  const lines = text.split('\n')
+  const here = lines[line - 1] ?? ''
+  let section: string | undefined
+  for (let i = line - 1; i >= 0 && section === undefined; i--) {
+    const m = /^([A-Za-z][\w-]*):/.exec(lines[i] ?? '')
+    if (m !== null && (i < line - 1 || !here.startsWith(' '))) section = m[1]
+  }
+  const holds = section !== undefined ? SECTIONS[file]?.[section] : undefined
+  const where = section === undefined ? 'before any section' : `in the "${section}" section${holds !== undefined ? `, which holds ${holds}` : ''}`
+  return `Line ${line} is ${where}: check that it is indented like the entries around it (two spaces per level, "- " starting a list entry).`
+}
+
 /** One rules folder being read: collects file contents (for the version) and problems. */
 class Reader {
   readonly contents = new Map<string, string>()
@@ -91,7 +120,14 @@ class Reader {
     const lineCounter = new LineCounter()
     const doc = parseDocument(text, { lineCounter, prettyErrors: false })
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) this.problems.push({ file, line: lineCounter.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! })
+      // One problem per line: the parser's first words for it, and where the line landed.
+      const seen = new Set<number>()
+      for (const e of doc.errors) {
+        const line = lineCounter.linePos(e.pos[0]).line
+        if (seen.has(line)) continue
+        seen.add(line)
+        this.problems.push({ file, line, message: `${e.message.split('\n')[0]!}. ${yamlHint(file, text, line)}` })
+      }
       return undefined
     }
     const data = doc.toJS() as unknown

@@ -102,3 +102,18 @@ t.test('the rules folder itself may be a link', async (t) => {
   symlinkSync(dir, link)
   t.equal((await loadRules(link)).ruleset.version, (await loadRules(dir)).ruleset.version, 'as Kubernetes ConfigMaps mount it')
 })
+
+t.test('a YAML syntax error says where the line landed and what that section holds', async (t) => {
+  const dir = await copyRules(t)
+  // A pattern appended under "spam", the last section, instead of under "patterns".
+  writeFileSync(join(dir, 'patterns.yaml'), 'patterns: []\nspam:\n  minLinks: 0\n  - id: new-one\n    category: insult\n')
+  const problems = await problemsOf(dir)
+  t.equal(problems.length, 1, 'one problem for the line, not one per parser message')
+  t.match(problems[0], { file: 'patterns.yaml', line: 4, message: /Line 4 is in the "spam" section, which holds the numbers minLinks, charRun and wordRun: check that it is indented like the entries around it/ })
+})
+
+t.test('YAML hints for lines outside any section and sections a file does not describe', async (t) => {
+  const { yamlHint } = await import('../../src/rules/load.js')
+  t.match(yamlHint('patterns.yaml', '- stray\npatterns: []\n', 1), /^Line 1 is before any section: check/)
+  t.match(yamlHint('other.yaml', 'things:\n  - a\n - b\n', 3), /^Line 3 is in the "things" section: check/)
+})
