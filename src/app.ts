@@ -1,6 +1,7 @@
 // Builds the Fastify app: external plugins, then ours, then routes. It receives its
 // collaborators (config, Redis connections, rules) ready-made, so tests build the same app
 // against their own redis-server, and the process concerns stay in server.ts.
+import { createServer } from 'node:http'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
@@ -59,6 +60,16 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     // to 384. Fastify's default (100) refused longer ids with a bare 414 on every /:id route.
     maxParamLength: 384,
     trustProxy: false,
+    // Slow clients: a request must arrive whole within REQUEST_TIMEOUT_MS (answered 408 and
+    // closed otherwise), idle keep-alive connections close after KEEP_ALIVE_TIMEOUT_MS.
+    // Node checks these every connectionsCheckingInterval (30 s by default, so a 1 s
+    // timeout could take 31 s): the server is made here to check 10 times per timeout.
+    serverFactory: (handler) => createServer({
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.round(config.requestTimeoutMs / 10))
+    }, handler),
     ajv: { customOptions: { coerceTypes: false } }
   })
   app.decorate('config', config)

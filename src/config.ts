@@ -34,7 +34,11 @@ const EnvSchema = Type.Object({
    */
   RETENTION_DAYS: Type.Number({ minimum: 0, maximum: 36500, default: 0 }),
   /** Grace period for in-flight requests on SIGTERM. */
-  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 10000 })
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 10000 }),
+  /** A client has this long to send a whole request, headers and body (slow clients). */
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 30000 }),
+  /** An idle keep-alive connection is closed after this. */
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 5000 })
 })
 type Env = Static<typeof EnvSchema>
 
@@ -62,6 +66,8 @@ export interface Config {
   /** How long decided comments are kept, in milliseconds; 0 = forever. */
   retentionMs: number
   shutdownTimeoutMs: number
+  requestTimeoutMs: number
+  keepAliveTimeoutMs: number
 }
 
 export class ConfigError extends Error {
@@ -134,6 +140,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     maxTextLength: e.MAX_TEXT_LENGTH,
     maxAttempts: e.MAX_ATTEMPTS,
     retentionMs: Math.round(e.RETENTION_DAYS * 86400000),
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS
   }
 }

@@ -1,0 +1,46 @@
+// Slow clients: a request whose body trickles in is cut off after REQUEST_TIMEOUT_MS, and an
+// idle keep-alive connection after KEEP_ALIVE_TIMEOUT_MS, so that no client can hold a
+// connection open for minutes. Over a real socket: inject() has no connection to time out.
+import t from 'tap'
+import { connect, type Socket } from 'node:net'
+import { startRedis, buildTestApp, KEYS } from './helper.js'
+
+const redis = await startRedis(t)
+
+/** Resolves with the time the server took to close the socket, or rejects after `deadline` ms. */
+async function closedWithin (socket: Socket, deadline: number): Promise<{ ms: number, received: string }> {
+  const started = Date.now()
+  let received = ''
+  socket.on('data', (d: Buffer) => { received += d.toString() })
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`still open after ${deadline} ms`)) }, deadline)
+    socket.on('close', () => { clearTimeout(timer); resolve({ ms: Date.now() - started, received }) })
+  })
+}
+
+async function listening (t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string>): Promise<number> {
+  const { app } = await buildTestApp(t, redis.url, env)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return (app.server.address() as { port: number }).port
+}
+
+t.test('a body that trickles in is cut off with 408 after REQUEST_TIMEOUT_MS', async (t) => {
+  const port = await listening(t, { REQUEST_TIMEOUT_MS: '600' })
+  const socket = connect(port, '127.0.0.1')
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.write(`POST /v1/comments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.site}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"articleId":`)
+  // One byte every 100 ms: an idle timeout alone would never fire.
+  const trickle = setInterval(() => { if (!socket.destroyed) socket.write(' ') }, 100)
+  t.teardown(() => clearInterval(trickle))
+  const { received } = await closedWithin(socket, 10000)
+  t.match(received, /^HTTP\/1\.1 408/, 'answered 408 Request Timeout, then closed')
+})
+
+t.test('an idle keep-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS', async (t) => {
+  const port = await listening(t, { KEEP_ALIVE_TIMEOUT_MS: '300' })
+  const socket = connect(port, '127.0.0.1')
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')
+  const { received } = await closedWithin(socket, 10000)
+  t.match(received, /^HTTP\/1\.1 200/, 'the request was answered, and the idle connection closed after it')
+})
