@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { DataDirInUse, RedisServerMissing, startEmbeddedRedis } from '../src/redis/embedded.js'
-import { startServer, tempDir, API_KEYS, KEYS, comment } from './helper.js'
+import { startServer, tempDir, API_KEYS, KEYS, comment, ROOT, NO_CHILD_COVERAGE } from './helper.js'
 
 const OWNER_FILE = 'moderato-embedded.json'
 
@@ -71,12 +71,31 @@ t.test('one directory, one redis-server: a second start in the same process is r
   t.equal(second.replacedOrphan, undefined, 'nothing was left to stop')
   await second.stop()
 
-  // Two starts at the same moment: the owner record is created exclusively, one wins.
-  const race = await Promise.allSettled([startEmbeddedRedis({ dir, appendfsync: 'everysec' }), startEmbeddedRedis({ dir, appendfsync: 'everysec' })])
-  const won = race.filter((r) => r.status === 'fulfilled')
-  t.equal(won.length, 1, 'exactly one of two simultaneous starts wins')
-  t.ok(race.some((r) => r.status === 'rejected' && r.reason instanceof DataDirInUse), 'the other is refused')
-  for (const r of won) await r.value.stop()
+  // Starts at the same moment, several rounds: exactly one wins each time.
+  for (let round = 0; round < 5; round++) {
+    const race = await Promise.allSettled(Array.from({ length: 6 }, async () => await startEmbeddedRedis({ dir, appendfsync: 'everysec' })))
+    const won = race.filter((r) => r.status === 'fulfilled')
+    t.equal(won.length, 1, `round ${round + 1}: exactly one of six simultaneous starts wins`)
+    t.equal(race.filter((r) => r.status === 'rejected' && r.reason instanceof DataDirInUse).length, 5, 'the others are refused')
+    for (const r of won) await r.value.stop()
+  }
+})
+
+t.test('two processes starting on one directory at the same moment: one wins', async (t) => {
+  const dir = await tempDir(t)
+  const script = `import('${join(ROOT, 'src/redis/embedded.ts')}').then(async (m) => {
+    try { const r = await m.startEmbeddedRedis({ dir: process.argv[1], appendfsync: 'everysec' }); console.log('won'); setTimeout(() => r.stop().then(() => process.exit(0)), 1500) }
+    catch (e) { console.log(e instanceof m.DataDirInUse ? 'refused' : 'error ' + e.message); process.exit(0) }
+  })`
+  for (let round = 0; round < 3; round++) {
+    const results = await Promise.all(Array.from({ length: 4 }, async () => await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, dir], { env: { ...process.env, ...NO_CHILD_COVERAGE }, stdio: ['ignore', 'pipe', 'inherit'] })
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+      child.on('exit', () => resolve(out.trim()))
+    })))
+    t.same(results.slice().sort(), ['refused', 'refused', 'refused', 'won'], `round ${round + 1}: ${results.join(', ')}`)
+  }
 })
 
 t.test('redis-server missing: the claim on the directory is given back', async (t) => {
@@ -101,4 +120,28 @@ t.test('an owner record of processes that are gone, or a torn one, is ignored', 
   const b = await startEmbeddedRedis({ dir, appendfsync: 'everysec' })
   t.equal(b.replacedOrphan, undefined)
   await b.stop()
+})
+
+t.test('a start waits while another holds the claim, and a claim lock left by a crash is taken over', async (t) => {
+  const { mkdirSync, utimesSync, rmSync } = await import('node:fs')
+  const dir = await tempDir(t)
+  const lock = join(dir, '.moderato-claim.lock')
+  mkdirSync(lock)
+  let settled = false
+  const pending = startEmbeddedRedis({ dir, appendfsync: 'everysec' }).then(() => 'won', (e: unknown) => e instanceof DataDirInUse ? 'refused' : String(e)).finally(() => { settled = true })
+  // The other start, holding the lock, records itself (a live owner, its redis not yet up)…
+  writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ ownerPid: process.pid, redisPid: 0 }))
+  await new Promise((resolve) => setImmediate(resolve))
+  t.notOk(settled, 'the second start waits for the lock')
+  // …and lets go: the waiting start now sees a live owner.
+  rmSync(lock, { recursive: true })
+  t.equal(await pending, 'refused')
+
+  rmSync(join(dir, OWNER_FILE))
+  mkdirSync(lock)
+  const old = new Date(Date.now() - 60000)
+  utimesSync(lock, old, old)
+  const r = await startEmbeddedRedis({ dir, appendfsync: 'everysec' })
+  t.ok(r.port > 0, 'a lock older than 30 s is stale: the start proceeds')
+  await r.stop()
 })

@@ -1,7 +1,7 @@
 // Slow clients: a request whose body trickles in is cut off after REQUEST_TIMEOUT_MS, and an
 // idle keep-alive connection after KEEP_ALIVE_TIMEOUT_MS, so that no client can hold a
 // connection open for minutes. Over a real socket: inject() has no connection to time out.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { connect, type Socket } from 'node:net'
 import { startRedis, buildTestApp, KEYS } from './helper.js'
 
@@ -18,7 +18,7 @@ async function closedWithin (socket: Socket, deadline: number): Promise<{ ms: nu
   })
 }
 
-async function listening (t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string>): Promise<number> {
+async function listening (t: Test, env: Record<string, string>): Promise<number> {
   const { app } = await buildTestApp(t, redis.url, env)
   await app.listen({ port: 0, host: '127.0.0.1' })
   return (app.server.address() as { port: number }).port

@@ -18,6 +18,7 @@ export function installJsonParser (app: FastifyInstance): void {
       done(null, null)
       return
     }
-    parse(request, body as string, done)
+    // Fastify types the parser as possibly async; it calls done either way.
+    void parse(request, body as string, done)
   })
 }

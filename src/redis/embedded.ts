@@ -3,7 +3,7 @@
 // `appendfsync always`, so a write Redis has acknowledged is on disk before we answer 202.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -83,13 +83,52 @@ function runs (pid: number, program: string): boolean {
 
 /**
  * Claims the directory for this process: refuses one that another live process uses, stops
- * an orphan, then creates the owner record exclusively (redisPid 0 until the child runs), so
- * two processes starting at the same moment cannot both win. Returns the orphan's pid.
+ * an orphan, then writes the owner record (redisPid 0 until the child runs). Returns the
+ * orphan's pid. Two processes starting at the same moment cannot both win: the whole check
+ * and write run under a lock (a directory, created atomically), and the record is written
+ * whole to a temporary file and renamed into place, so no one ever reads half of it. (An
+ * exclusive create was not enough: the second start read the first's still-empty file as
+ * torn, replaced it, and won too.)
  */
 async function claimDataDir (dir: string): Promise<number | undefined> {
+  const unlock = await lockDataDir(dir)
+  try {
+    return await claimLocked(dir)
+  } finally {
+    await unlock()
+  }
+}
+
+const LOCK_DIR = '.moderato-claim.lock'
+/** A lock older than this was left by a process that died while claiming. */
+const STALE_LOCK_MS = 30000
+
+async function lockDataDir (dir: string): Promise<() => Promise<void>> {
+  const lock = join(dir, LOCK_DIR)
+  for (let waited = 0; ; waited += 20) {
+    try {
+      await mkdir(lock)
+      return async () => { await rm(lock, { recursive: true, force: true }) }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0)
+      if (age > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true })
+      else if (waited > STALE_LOCK_MS + 5000) throw new Error(`${lock} is held by another start; remove it if no Moderato is starting on ${dir}`)
+      else await sleep(20)
+    }
+  }
+}
+
+/** The owner record, written whole: a temporary file renamed into place. */
+async function writeOwner (file: string, record: OwnerRecord): Promise<void> {
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`
+  await writeFile(temporary, JSON.stringify(record))
+  await rename(temporary, file)
+}
+
+async function claimLocked (dir: string): Promise<number | undefined> {
   const file = join(dir, OWNER_FILE)
-  const found = existsSync(file)
-  const owner = found ? await readOwner(file) : undefined
+  const owner = existsSync(file) ? await readOwner(file) : undefined
   let orphan: number | undefined
   if (owner !== undefined) {
     const ownerAlive = owner.ownerPid === process.pid || runs(owner.ownerPid, 'node')
@@ -104,15 +143,8 @@ async function claimDataDir (dir: string): Promise<number | undefined> {
       orphan = owner.redisPid
     }
   }
-  // A stale record (its processes gone) or a torn one (a crash mid-write) is replaced.
-  if (found) await rm(file, { force: true })
-  try {
-    await writeFile(file, JSON.stringify({ ownerPid: process.pid, redisPid: 0 }), { flag: 'wx' })
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    const winner = await readOwner(file)
-    throw new DataDirInUse(dir, winner?.ownerPid ?? 0, winner?.redisPid ?? 0)
-  }
+  // A stale record (its processes gone) or a torn one (written by an older version) is replaced.
+  await writeOwner(file, { ownerPid: process.pid, redisPid: 0 })
   return orphan
 }
 
@@ -173,7 +205,7 @@ export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<Emb
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => {
     void releaseDataDir(dir, record).finally(resolveExit)
   }))
-  await writeFile(join(dir, OWNER_FILE), JSON.stringify(record))
+  await writeOwner(join(dir, OWNER_FILE), record)
   const url = `redis://127.0.0.1:${port}`
   await waitForPing(url, child, output)
   const stopWith = async (signal: NodeJS.Signals): Promise<void> => {
