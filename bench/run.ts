@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--profile] [--json FILE] [--corpus DIR]`: speed measured side by side.
+// `npm run bench [-- --quick] [--profile] [--json FILE] [--corpus DIR] [--models DIR]`: speed measured side by side.
 // Every figure that matters is a ratio against a baseline measured in the same run, on the
 // same machine, because absolute figures drift on shared machines. Never fails on speed.
 import { writeFileSync } from 'node:fs'
@@ -24,7 +24,8 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     json: { type: 'string' },
     corpus: { type: 'string', default: '../shared/corpus' },
-    rules: { type: 'string', default: 'rules' }
+    rules: { type: 'string', default: 'rules' },
+    models: { type: 'string', default: 'models' }
   }
 })
 const quick = values.quick
@@ -36,13 +37,15 @@ const print = (s = ''): void => { out.push(s); console.log(s) }
 
 requireCorpus('npm run bench', values.corpus, ['comments/wiki-talk/gc.csv'])
 const texts = loadTexts(values.corpus)
-const { ruleset } = await loadRules(values.rules)
+// The rules as the service runs them, learned scorer included (the HTTP sections start the
+// service itself, which reads MODEL_DIR, ./models by default).
+const { ruleset } = await loadRules(values.rules, { models: values.models })
 // The uncompiled rules, to build the same rules plus a 20,000-entry list.
-const { source } = await loadRuleSource(values.rules)
+const { source } = await loadRuleSource(values.rules, { models: values.models })
 
 print(`# Moderato benchmarks${quick ? ' (quick)' : ''}`)
 print()
-print(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}; rules ${ruleset.version}`)
+print(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}; rules ${ruleset.version}, model ${ruleset.model?.model.version ?? 'off'}`)
 print()
 
 print('## 1. Screening, per comment (µs)')
