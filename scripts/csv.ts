@@ -12,3 +12,9 @@ export function parseCsv (s: string): string[][] {
   if (f !== '' || row.length) { row.push(f); rows.push(row) }
   return rows
 }
+
+/** The rows of a CSV text with a header line, as objects keyed by the header; short rows are skipped. */
+export function csvRecords (s: string): Array<Record<string, string>> {
+  const [head, ...rows] = parseCsv(s)
+  return rows.filter((r) => r.length === head!.length).map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]!])))
+}

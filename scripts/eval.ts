@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util'
 import { loadRules } from '../src/rules/load.js'
 import { screen } from '../src/screening/screen.js'
 import type { ScreenResult } from '../src/screening/types.js'
-import { parseCsv } from './csv.js'
+import { csvRecords } from './csv.js'
 import { requireCorpus } from './corpus-check.js'
 import { wikiSplit, bucket } from '../src/model/splits.js'
 import { offsetsOf, spanF1 } from '../src/model/labels.js'
@@ -38,10 +38,7 @@ function toxic (r: ScreenResult): boolean {
   return r.screening.flags.some((f) => f.category !== 'language' && f.category !== 'spam')
 }
 
-function csv (path: string): Array<Record<string, string>> {
-  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8'))
-  return rows.filter((r) => r.length === head!.length).map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]!])))
-}
+const csv = (path: string): Array<Record<string, string>> => csvRecords(readFileSync(path, 'utf8'))
 
 // The targets the issues set, by measure: at least or at most this figure.
 const TARGETS: Record<string, ['≥' | '≤', number]> = {

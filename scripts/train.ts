@@ -18,14 +18,14 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { tokenize } from '../src/screening/tokenize.js'
-import { MODEL_CLASSES, modelSpans, scoreTokens, type ModelThresholds, type TokenModel } from '../src/screening/model.js'
+import { MODEL_CLASSES, MODEL_KINDS, modelSpans, scoreTokens, type ModelThresholds, type TokenModel } from '../src/screening/model.js'
 import { offsetsOf, spanF1, tokenLabels, type RaterSpan } from '../src/model/labels.js'
 import { DEFAULT_TRAIN_OPTIONS, train, type TrainingText } from '../src/model/train.js'
 import { writeModel } from '../src/model/file.js'
 import { decisionFigures, decisionTexts, formatDecisionFigures, splitDecisions } from '../src/model/decisions.js'
 import { readDecisions } from '../src/cli/commands.js'
 import { bucket, wikiSplit } from '../src/model/splits.js'
-import { parseCsv } from './csv.js'
+import { csvRecords } from './csv.js'
 import { requireCorpus } from './corpus-check.js'
 
 const { values } = parseArgs({ options: { corpus: { type: 'string', default: '../shared/corpus' }, out: { type: 'string', default: 'models' }, decisions: { type: 'string' } } })
@@ -46,10 +46,7 @@ const files = {
 requireCorpus('npm run train', corpus, Object.values(files))
 const raw = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, readFileSync(join(corpus, f), 'utf8')])) as Record<keyof typeof files, string>
 
-function csv (text: string): Array<Record<string, string>> {
-  const [head, ...rows] = parseCsv(text)
-  return rows.filter((r) => r.length === head!.length).map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]!])))
-}
+const csv = csvRecords
 
 const trialTexts = new Set(csv(raw.semevalTrial).map((r) => r.text!.trim()))
 // SemEval's gold (toxic characters by the majority of raters) where a post is in its train
@@ -106,7 +103,7 @@ for (const row of csv(raw.madlibs)) {
 console.log(`training on ${texts.length} texts (${madlibs} friendly templates); tuning on ${dev.length} posts and ${wikiDev.length} ordinary comments`)
 
 const options = DEFAULT_TRAIN_OPTIONS
-const uniform = (flag: number, within: number, extend: number): ModelThresholds => ({ flag: Object.fromEntries(MODEL_CLASSES.slice(1).map((k) => [k, flag])), within, extend })
+const uniform = (flag: number, within: number, extend: number): ModelThresholds => ({ flag: Object.fromEntries(MODEL_KINDS.map((k) => [k, flag])), within, extend })
 const predict = (model: TokenModel, text: string, th: ModelThresholds): Set<number> => {
   const { tokens } = tokenize(text)
   return offsetsOf(modelSpans(tokens, scoreTokens(model, tokens), th))

@@ -113,7 +113,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     // Ajv's errors, in words: the variable and its allowed values.
     const errors = (err as { errors?: Parameters<typeof validationMessage>[0] }).errors
     const message = errors !== undefined ? validationMessage(errors, 'env') : (err as Error).message
-    throw new ConfigError(`invalid configuration: ${message.replace(/^env\//, '').replace(/(^|; |: )env\//g, '$1').replace(/ env\//g, ' ')}`)
+    throw new ConfigError(`invalid configuration: ${message.replace(/\benv\//g, '')}`)
   }
   const given = e.API_KEYS !== undefined && e.API_KEYS.trim() !== '' ? parseApiKeys(e.API_KEYS) : []
   // The development keys are published in the README: only a development or test process may

@@ -20,16 +20,15 @@ export class HttpError extends Error {
  * can strike after Redis applied the change, so the answer never says nothing happened:
  * every write is safe to retry (intake by its id, decisions are idempotent).
  */
-export function storeUnavailable (message = 'The comment store did not answer in time; the change may or may not have been made. Retrying after a second is safe.'): HttpError {
-  return new HttpError(503, 'STORE_UNAVAILABLE', message, { 'retry-after': '1' })
+export function storeUnavailable (message = 'The comment store did not answer in time; the change may or may not have been made. Retrying after a second is safe.', extra: Record<string, unknown> = {}): HttpError {
+  return new HttpError(503, 'STORE_UNAVAILABLE', message, { 'retry-after': '1' }, extra)
 }
 
 /** storeUnavailable for intake: how to retry without storing the comment twice. */
 export function intakeUnavailable (id: string, idGiven: boolean): HttpError {
-  const error = storeUnavailable(idGiven
+  return storeUnavailable(idGiven
     ? `The comment store did not answer in time; the comment may or may not have been stored. Retry with the same id ("${id}") after a second: that stores it once or answers with what was stored.`
-    : `The comment store did not answer in time; the comment may have been stored under the id "${id}", which Moderato made because the request had none. Retry with "id": "${id}" after a second; a retry without it would store a second copy.`)
-  return new HttpError(error.statusCode, error.code, error.message, error.headers, { id })
+    : `The comment store did not answer in time; the comment may have been stored under the id "${id}", which Moderato made because the request had none. Retry with "id": "${id}" after a second; a retry without it would store a second copy.`, { id })
 }
 
 export function commentNotFound (id: string): HttpError {

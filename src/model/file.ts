@@ -62,7 +62,14 @@ export async function readModel (dir: string): Promise<LoadedModel> {
     throw new ModelFileError(`${dir}/${MODEL_NAME}.bin does not match its manifest (expected ${size * 2} bytes for classes ${MODEL_CLASSES.join(', ')})`)
   }
   if (versionOf(bytes) !== manifest.version) throw new ModelFileError(`${dir}/${MODEL_NAME}.bin is not the file its manifest describes (version ${manifest.version})`)
+  // Rules reload on every save in RULES_DIR; the model seldom changes. The same weights give
+  // the same model object, whose per-word cache (model.ts) then survives the reload.
+  if (last?.version === manifest.version && last.bits === manifest.bits) return { model: last, manifest }
   const weights = new Float32Array(size)
   for (let i = 0; i < size; i++) weights[i] = bytes.readInt16LE(i * 2) * manifest.scale
-  return { model: { version: manifest.version, bits: manifest.bits, weights }, manifest }
+  last = { version: manifest.version, bits: manifest.bits, weights }
+  return { model: last, manifest }
 }
+
+/** The model read last (see readModel). */
+let last: TokenModel | undefined

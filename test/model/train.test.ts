@@ -100,6 +100,7 @@ t.test('the model file: written, read back, and refused when it does not match i
   t.equal(again.version, manifest.version, 'the same training, the same version')
   const loaded = await readModel(dir)
   t.equal(loaded.model.version, manifest.version)
+  t.equal((await readModel(join(dir, 'again'))).model, loaded.model, 'the same weights read again are the same model object: its word cache survives a rules reload')
   t.same(loaded.manifest.thresholds, thresholds)
   const before = scores(model, 'you zorp')[1]!.toxic
   const after = scores(loaded.model, 'you zorp')[1]!.toxic
