@@ -36,6 +36,13 @@ local function expire_decided(base, id, retention)
   redis.call('PEXPIRE', base .. 'h:' .. id, retention)
 end
 
+-- The lane a comment whose lease ran out goes back to: its own, or the dead-letter lane once
+-- it has been delivered max_attempts times. (Also what stats counts it in before the sweep.)
+local function return_lane(lane, attempts, max_attempts)
+  if tonumber(attempts) >= max_attempts then return 'dead' end
+  return lane
+end
+
 -- Give back a comment whose lease ran out: to its lane with its original place in line,
 -- or to the dead-letter lane once it has been delivered max_attempts times.
 local function requeue_expired(base, id, now, max_attempts)
@@ -48,9 +55,8 @@ local function requeue_expired(base, id, now, max_attempts)
   redis.call('HSET', c, 'expiredHolder', f[5])
   redis.call('HDEL', c, 'holder', 'leaseExpiresAt')
   history(base, id, { type = 'lease-expired', at = now, by = f[5], attempt = tonumber(f[4]) })
-  local lane = f[2]
-  if tonumber(f[4]) >= max_attempts and lane ~= 'dead' then
-    lane = 'dead'
+  local lane = return_lane(f[2], f[4], max_attempts)
+  if lane ~= f[2] then
     redis.call('HSET', c, 'lane', 'dead')
     history(base, id, { type = 'dead-lettered', at = now, attempts = tonumber(f[4]) })
   end

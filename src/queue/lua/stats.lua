@@ -12,7 +12,7 @@ local waiting, oldest_waiting = {}, {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. now, 'LIMIT', 0, 1000)) do
   local f = redis.call('HMGET', base .. 'c:' .. id, 'status', 'lane', 'attempts', 'receivedAt')
   if f[1] == 'pending' then
-    local lane = (tonumber(f[3]) >= max_attempts) and 'dead' or f[2]
+    local lane = return_lane(f[2], f[3], max_attempts)
     waiting[lane] = (waiting[lane] or 0) + 1
     local at = tonumber(f[4]) or 0
     if at > 0 and (oldest_waiting[lane] == nil or at < oldest_waiting[lane]) then oldest_waiting[lane] = at end
