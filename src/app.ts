@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { Redis } from 'ioredis'
 import type { Config } from './config.js'
 import type { RulesStore } from './rules/store.js'
+import type { ScreenPool } from './pool/screen-pool.js'
 import { ReviewQueue } from './queue/review-queue.js'
 import auth from './http/auth.js'
 import metrics from './http/metrics.js'
@@ -30,6 +31,7 @@ declare module 'fastify' {
     config: Config
     queue: ReviewQueue
     rules: RulesStore
+    screenPool: ScreenPool | undefined
   }
 }
 
@@ -40,6 +42,8 @@ export interface AppDeps {
   /** A second connection for rate-limit counters, so a slow limiter never delays a write. */
   rateLimitRedis: Redis
   rules: RulesStore
+  /** Worker threads for long comments; without it they are screened on the main thread. */
+  screenPool?: ScreenPool
   /** The process's pino logger; no logging when absent (tests). */
   logger?: FastifyBaseLogger
 }
@@ -75,6 +79,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('config', config)
   app.decorate('queue', new ReviewQueue(deps.redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts, retentionMs: config.retentionMs }))
   app.decorate('rules', deps.rules)
+  app.decorate('screenPool', deps.screenPool)
 
   // The access log: one line per request, without bodies (no comment text at info level)
   // and without the Authorization header.

@@ -19,6 +19,12 @@ const EnvSchema = Type.Object({
   RULES_DIR: Type.String({ minLength: 1, default: './rules' }),
   /** The learned scorer's folder (models/); policy.yaml's model section switches it on or off. */
   MODEL_DIR: Type.String({ minLength: 1, default: './models' }),
+  /**
+   * Worker threads that screen comments longer than one window (4,096 characters), so a
+   * stream of long or hostile comments never holds up other requests; 0 screens them on
+   * the main thread in slices. Each thread holds its own compiled copy of the rules.
+   */
+  SCREEN_THREADS: Type.Integer({ minimum: 0, maximum: 64, default: 1 }),
   /** Watch RULES_DIR and reload on change. */
   RULES_WATCH: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
@@ -58,6 +64,7 @@ export interface Config {
   devKeys: boolean
   rulesDir: string
   modelDir: string
+  screenThreads: number
   rulesWatch: boolean
   logLevel: string
   rateLimit: { max: number, timeWindow: number | string }
@@ -134,6 +141,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     devKeys: given.length === 0,
     rulesDir: e.RULES_DIR,
     modelDir: e.MODEL_DIR,
+    screenThreads: e.SCREEN_THREADS,
     rulesWatch: e.RULES_WATCH,
     logLevel: e.LOG_LEVEL,
     rateLimit: { max: e.RATE_LIMIT_MAX, timeWindow: window },

@@ -8,6 +8,7 @@ import { connectRedis, waitReady } from './redis/connect.js'
 import { DataDirInUse, RedisServerMissing, startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded.js'
 import { RulesStore } from './rules/store.js'
 import { RulesLoadError } from './rules/load.js'
+import { openScreenPool } from './pool/screen-pool.js'
 
 async function main (): Promise<void> {
   let config
@@ -62,6 +63,7 @@ async function main (): Promise<void> {
     await embedded?.stop()
     process.exit(1)
   }
+  const screenPool = openScreenPool(config.screenThreads, rules, logger)
   if (config.rulesWatch) rules.watch()
   process.on('SIGHUP', () => { void rules.reload() })
 
@@ -70,7 +72,7 @@ async function main (): Promise<void> {
   const rateLimitRedis = connectRedis(url, { timeoutMs: Math.min(config.redisTimeoutMs, 250), name: 'moderato-ratelimit', onError })
   if (!await waitReady(redis, 5000)) logger.warn('redis is not reachable yet; /readyz reports unavailable until it is')
 
-  const app = await buildApp({ config, redis, rateLimitRedis, rules, logger })
+  const app = await buildApp({ config, redis, rateLimitRedis, rules, logger, ...(screenPool !== undefined ? { screenPool } : {}) })
 
   // SIGHUP means "reload the rules" here, not "shut down".
   closeWithGrace({ delay: config.shutdownTimeoutMs, skip: ['SIGHUP'] }, async ({ signal, err }) => {
@@ -79,6 +81,7 @@ async function main (): Promise<void> {
     // close() stops accepting connections and resolves when in-flight requests are done.
     await app.close()
     rules.close()
+    await screenPool?.close()
     redis.disconnect()
     rateLimitRedis.disconnect()
     await embedded?.stop()

@@ -10,6 +10,7 @@ t.test('defaults', async (t) => {
   t.equal(c.redisUrl, undefined, 'no REDIS_URL: the embedded redis-server is used')
   t.ok(c.devKeys, 'development keys when API_KEYS is empty')
   t.same(c.apiKeys, DEVELOPMENT_KEYS)
+  t.equal(c.screenThreads, 1, 'one worker thread for long comments')
 })
 
 t.test('a bad value names the variable', async (t) => {
@@ -22,6 +23,7 @@ t.test('a bad value names the variable', async (t) => {
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent/],
     [{ RETENTION_DAYS: '-1' }, /RETENTION_DAYS/],
+    [{ SCREEN_THREADS: '-1' }, /SCREEN_THREADS/],
     [{ RETENTION_DAYS: 'a month' }, /RETENTION_DAYS/],
     [{ API_KEYS: 'site:rasa' }, /API_KEYS/],
     [{ API_KEYS: 'root:rasa:12345678' }, /API_KEYS: "root" is not a role/],
@@ -63,6 +65,7 @@ t.test('numbers and durations', async (t) => {
   t.same(loadConfig({ RATE_LIMIT_WINDOW: '10 seconds' }).rateLimit.timeWindow, '10 seconds')
   t.equal(loadConfig({ PORT: '8080', RULES_WATCH: 'false' }).port, 8080)
   t.equal(loadConfig({ RULES_WATCH: 'false' }).rulesWatch, false)
+  t.equal(loadConfig({ SCREEN_THREADS: '0' }).screenThreads, 0, 'long comments on the main thread')
   t.equal(loadConfig({ RETENTION_DAYS: '30' }).retentionMs, 30 * 86400000)
   t.equal(loadConfig({ RETENTION_DAYS: '0.5' }).retentionMs, 43200000, 'fractions of a day')
 })

@@ -13,6 +13,7 @@ import { connectRedis } from '../src/redis/connect.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { buildApp } from '../src/app.js'
 import { RulesStore } from '../src/rules/store.js'
+import { openScreenPool } from '../src/pool/screen-pool.js'
 
 export const ROOT = resolve(import.meta.dirname, '..')
 export const RULES_DIR = join(ROOT, 'rules')
@@ -70,9 +71,12 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
   const rateLimitRedis = connectRedis(redisUrl, { timeoutMs: 250, name: 'test-rl' })
   await new Promise<void>((res) => redis.status === 'ready' ? res() : redis.once('ready', () => res()))
   const rules = await RulesStore.open(config.rulesDir, undefined, { models: config.modelDir })
-  const app = await buildApp({ config, redis, rateLimitRedis, rules, ...(logger !== undefined ? { logger } : {}) })
+  // Worker threads only where a test asks for them: most tests screen short comments.
+  const screenPool = env.SCREEN_THREADS !== undefined ? openScreenPool(config.screenThreads, rules) : undefined
+  const app = await buildApp({ config, redis, rateLimitRedis, rules, ...(logger !== undefined ? { logger } : {}), ...(screenPool !== undefined ? { screenPool } : {}) })
   t.teardown(async () => {
     await app.close()
+    await screenPool?.close()
     rules.close()
     redis.disconnect()
     rateLimitRedis.disconnect()

@@ -60,6 +60,17 @@ t.test('counts requests, intake outcomes, flags and decisions; reads queue depth
   t.equal(sample(again, 'moderato_http_requests_total{method="GET",route="/metrics",status="200"}'), 1, 'the first scrape counted')
 })
 
+t.test('long comments screened on worker threads are counted', async (t) => {
+  const redis = await startRedis(t)
+  const { app } = await buildTestApp(t, redis.url, { SCREEN_THREADS: '1' })
+  const long = 'A long and calm comment about the match and the weather. '.repeat(80)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'long', text: long }) })).statusCode, 202)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'short' }) })).statusCode, 202)
+  const text = (await app.inject({ method: 'GET', url: '/metrics', headers: admin })).body
+  t.equal(sample(text, 'moderato_screen_threads_comments{outcome="answered"}'), 1, 'the long one, not the short one')
+  t.equal(sample(text, 'moderato_screen_threads_comments{outcome="fell_back"}'), 0)
+})
+
 t.test('admin key only', async (t) => {
   const redis = await startRedis(t)
   const { app } = await buildTestApp(t, redis.url)

@@ -9,6 +9,7 @@ import { WINDOW } from '../screening/windows.js'
 import { runCooperatively } from '../cooperative.js'
 import type { Ruleset } from '../screening/ruleset.js'
 import type { ScreenResult } from '../screening/types.js'
+import type { ScreenPool } from '../pool/screen-pool.js'
 import { commentNotFound, HttpError, intakeUnavailable, isStoreUnavailable } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
 import { QueueError, type Decision as StoredDecision } from '../queue/review-queue.js'
@@ -56,13 +57,15 @@ export function decisionView (d: StoredDecision, withNote: boolean): Static<type
 }
 
 /**
- * Screens a request's text. A comment longer than one window is screened a window at a
- * time with the event loop free in between, so a long (or hostile) comment never holds up
- * the requests that arrive meanwhile; shorter ones take the direct path.
+ * Screens a request's text. A comment longer than one window goes to a worker thread
+ * (src/pool/screen-pool.ts), or without one is screened a window at a time with the event
+ * loop free in between, so a long (or hostile) comment never holds up the requests that
+ * arrive meanwhile; shorter ones, nearly all, take the direct path.
  */
-async function screenBody (body: { text: string, context?: Static<typeof Context> }, ruleset: Ruleset): Promise<ScreenResult> {
+async function screenBody (body: { text: string, context?: Static<typeof Context> }, ruleset: Ruleset, pool: ScreenPool | undefined): Promise<ScreenResult> {
   const input = { text: body.text, ...(body.context !== undefined ? { context: body.context } : {}) }
-  return body.text.length <= WINDOW ? screen(input, ruleset) : await runCooperatively(screenSteps(input, ruleset))
+  if (body.text.length <= WINDOW) return screen(input, ruleset)
+  return await pool?.screen(input, ruleset.version) ?? await runCooperatively(screenSteps(input, ruleset))
 }
 
 // A character a reader can see: not white space, not a format character (zero-width, bidi
@@ -70,7 +73,7 @@ async function screenBody (body: { text: string, context?: Static<typeof Context
 const VISIBLE = /[^\s\p{Cf}\p{Mn}\p{Me}\u115F\u1160\u3164\uFFA0]/u
 
 const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { queue, rules, config } = app
+  const { queue, rules, config, screenPool } = app
 
   /** Checks a schema cannot express: characters that do not survive storage, length in characters. */
   function checkText (request: FastifyRequest, text: string): void {
@@ -100,7 +103,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const id = body.id ?? headerKey ?? randomUUID()
     // One rule set for the whole request, however many reloads happen meanwhile.
     const { ruleset } = rules.current
-    const { screening, verdict } = await screenBody(body, ruleset)
+    const { screening, verdict } = await screenBody(body, ruleset, screenPool)
     const result = await queue.enqueue({
       id,
       articleId: body.articleId,
@@ -164,7 +167,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { body } = request
     checkText(request, body.text)
-    const { screening, verdict } = await screenBody(body, rules.current.ruleset)
+    const { screening, verdict } = await screenBody(body, rules.current.ruleset, screenPool)
     return { status: verdict.status, ...(verdict.reason !== undefined ? { reason: verdict.reason } : {}), lane: verdict.lane, screening }
   })
 }

@@ -28,6 +28,7 @@ export class RulesStore {
   private timer: NodeJS.Timeout | undefined
   /** The last reload queued: reloads never overlap. */
   private queue: Promise<unknown> = Promise.resolve()
+  private readonly listeners: Array<(version: string) => void> = []
 
   private constructor (readonly dir: string, loaded: LoadedRules, private readonly log?: Logger, private readonly options: LoadOptions = {}) {
     this.loaded = loaded
@@ -40,6 +41,14 @@ export class RulesStore {
   }
 
   get current (): LoadedRules { return this.loaded }
+
+  /** What the folder is loaded with, for other threads that load it too. */
+  get loadOptions (): LoadOptions { return this.options }
+
+  /** Called with the version after every reload that changed it. */
+  onChange (listener: (version: string) => void): void {
+    this.listeners.push(listener)
+  }
 
   status (): RulesStatus {
     return {
@@ -70,7 +79,10 @@ export class RulesStore {
       this.loaded = next
       this.loadedAt = new Date()
       this.lastError = null
-      if (next.ruleset.version !== previous) this.log?.info({ rulesVersion: next.ruleset.version, previous, modelVersion: next.ruleset.model?.model.version ?? null }, 'rules reloaded')
+      if (next.ruleset.version !== previous) {
+        this.log?.info({ rulesVersion: next.ruleset.version, previous, modelVersion: next.ruleset.model?.model.version ?? null }, 'rules reloaded')
+        for (const listener of this.listeners) listener(next.ruleset.version)
+      }
       return true
     } catch (err) {
       const problems = err instanceof RulesLoadError ? err.problems : [{ file: this.dir, message: (err as Error).message }]

@@ -162,12 +162,14 @@ export function screen (input: ScreenInput, rules: Ruleset): ScreenResult {
 }
 
 /**
- * screen() as steps, one window a step (see windows.ts and steps.ts): the service runs a
- * long comment a window at a time, and other requests are answered between windows.
+ * screen() as steps of a few ms each: the language gate, then each window's phases (see
+ * windows.ts and steps.ts). Without a worker thread, the service runs a long comment a
+ * step at a time, and other requests are answered between steps.
  */
 export function * screenSteps (input: ScreenInput, rules: Ruleset): Steps<ScreenResult> {
   const { text } = input
   const language = detectLanguage(text, rules.language)
+  yield
   const raw: RawFlag[] = []
   if (language.english === false) {
     raw.push({ category: 'language', rule: 'language:not-english', severity: 'high', start: 0, end: text.length })
@@ -176,8 +178,7 @@ export function * screenSteps (input: ScreenInput, rules: Ruleset): Steps<Screen
   const words: Words = { parts: [], length: 0, offsets: [], starts: [], ends: [] }
   const kept = new Map<string, number>()
   for (const w of windowsOf(text)) {
-    screenWindow(text, w, people, rules, raw, words, kept)
-    yield
+    yield * screenWindow(text, w, people, rules, raw, words, kept)
   }
   regexPhase(rules, text, words, raw)
   yield
@@ -197,10 +198,12 @@ function sentencesWithTargets (tokens: Token[], kinds: Array<TargetKind | undefi
  * The flags of one window that overlap the part it owns, in offsets of the whole text,
  * while the comment has fewer than MAX_FLAGS_PER_RULE of their rule and category.
  */
-function screenWindow (whole: string, w: Window, people: Set<string>, rules: Ruleset, out: RawFlag[], words: Words, kept: Map<string, number>): void {
+function * screenWindow (whole: string, w: Window, people: Set<string>, rules: Ruleset, out: RawFlag[], words: Words, kept: Map<string, number>): Steps<void> {
   const text = w.from === 0 && w.to === whole.length ? whole : whole.slice(w.from, w.to)
   const spelled = tokenize(text)
+  yield
   const { tokens, joined } = respell(text, spelled.tokens, spelled.joined, rules.segmenter, rules.targets)
+  yield
   const hits = rules.lexicon.match(tokens, joined)
   const listed = new Uint8Array(tokens.length)
   for (const h of hits) for (let i = h.first; i >= 0 && i <= h.last; i++) listed[i] = 1
@@ -209,10 +212,13 @@ function screenWindow (whole: string, w: Window, people: Set<string>, rules: Rul
   const ctx: Context = { text, tokens, kinds, isListed, sentenceHasTarget: sentencesWithTargets(tokens, kinds), rules }
   if (rules.regexPatterns.length > 0) addWords(words, tokens, w)
 
+  yield
   const raw: RawFlag[] = []
   listPhase(ctx, hits, raw)
   patternPhase(ctx, raw)
+  yield
   if (rules.model !== undefined) modelPhase(ctx, rules.model, raw)
+  yield
   for (const s of findSpam(text, tokens, rules.spam)) raw.push({ category: 'spam', rule: s.rule, severity: 'low', start: s.start, end: s.end })
   for (const f of raw) {
     f.start += w.from
