@@ -3,6 +3,8 @@
 //   2. A live service receiving ten adversarial 10,000-character comments a second from one
 //      site key: the p99 of /healthz, of a moderator's claims and of another site's intake,
 //      against the same figures with no attack, measured in the same run.
+//   3. The same probes while that key floods ordinary comments as fast as 16 connections
+//      go: its rate limit (FLOOD_LIMIT a second, for every key) answers the rest 429.
 import type { ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FAMILIES, timeFamilies, type FamilyTiming } from './adversarial.js'
@@ -28,7 +30,18 @@ const KEYS = { attacker: 'bench-attacker-key-01', other: 'bench-other-site-key',
 const ATTACKS_PER_SECOND = 10
 
 export interface Latencies { healthz: number, claim: number, otherIntake: number }
-export interface AttackResults { quiet: Latencies, attacked: Latencies, attacks: number, attackStatuses: Record<string, number> }
+export interface AttackResults {
+  quiet: Latencies
+  attacked: Latencies
+  attacks: number
+  attackStatuses: Record<string, number>
+  flooded: Latencies
+  floodStatuses: Record<string, number>
+}
+
+/** Every key's rate limit here, a second: twice what each probe sends (50/s). */
+export const FLOOD_LIMIT = 100
+const FLOOD_CONNECTIONS = 16
 
 const p99 = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -64,7 +77,7 @@ async function probe (url: string, ms: number): Promise<Latencies> {
 }
 
 export async function benchAttack (redisUrl: string, seconds: number): Promise<AttackResults> {
-  const env = { ...serviceEnv(redisUrl), API_KEYS: `site:attacker:${KEYS.attacker},site:other:${KEYS.other},moderator:mod:${KEYS.moderator}`, REDIS_PREFIX: 'bench-attack' }
+  const env = { ...serviceEnv(redisUrl), RATE_LIMIT_MAX: String(FLOOD_LIMIT), RATE_LIMIT_WINDOW: '1 second', API_KEYS: `site:attacker:${KEYS.attacker},site:other:${KEYS.other},moderator:mod:${KEYS.moderator}`, REDIS_PREFIX: 'bench-attack' }
   const { child, url }: { child: ChildProcess, url: string } = await startChild('src/server.js', env)
   try {
     await probe(url, 1000) // warm-up
@@ -91,7 +104,28 @@ export async function benchAttack (redisUrl: string, seconds: number): Promise<A
     stop = true
     await attacker
     await Promise.all(inFlight)
-    return { quiet, attacked, attacks, attackStatuses: statuses }
+
+    const floodStatuses: Record<string, number> = {}
+    let flooding = true
+    const flooders = Array.from({ length: FLOOD_CONNECTIONS }, async (_, c) => {
+      for (let i = 0; flooding; i++) {
+        try {
+          const res = await fetch(`${url}/v1/comments`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${KEYS.attacker}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ articleId: 'flood', text: `Flooding the thread, comment ${c}-${i}, with nothing to say.` })
+          })
+          await res.arrayBuffer()
+          floodStatuses[res.status] = (floodStatuses[res.status] ?? 0) + 1
+        } catch {
+          floodStatuses.error = (floodStatuses.error ?? 0) + 1
+        }
+      }
+    })
+    const flooded = await probe(url, seconds * 1000)
+    flooding = false
+    await Promise.all(flooders)
+    return { quiet, attacked, attacks, attackStatuses: statuses, flooded, floodStatuses }
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve))
     if (child.kill('SIGTERM')) await exited

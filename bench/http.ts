@@ -24,7 +24,6 @@ export interface CpuPerRequest { server?: number, redis?: number, loadGenerator:
 
 export interface HttpRow { name: string, rps: number, p50: number, p99: number, non2xx: number, errors: number, cpu: CpuPerRequest }
 
-export interface HttpResult { rows: HttpRow[], intakeVsBare: number, screenVsBare: number, rounds: number }
 
 /** CPU time (user + system) a process has used so far, in microseconds, from /proc. */
 function processCpu (pid: number | undefined): number | undefined {
@@ -105,19 +104,24 @@ function row (name: string, samples: Sample[]): HttpRow {
   }
 }
 
-/** Alternates the two targets `rounds` times; returns both rows and the median ratio. */
-async function compare (bare: Target, service: Target, rounds: number, seconds: number, redisPid: number | undefined): Promise<{ rows: [HttpRow, HttpRow], ratio: number }> {
-  const bareSamples: Sample[] = []
-  const serviceSamples: Sample[] = []
+/**
+ * Runs `service` and each baseline in turn, `rounds` times (service, baseline 1, …), so a
+ * slow patch of a shared machine hits every contender. Returns a row each, and for each
+ * baseline the median over rounds of service ÷ baseline throughput.
+ */
+async function compare (service: Target, baselines: Target[], rounds: number, seconds: number, redisPid: number | undefined): Promise<{ rows: HttpRow[], ratios: number[] }> {
+  const samples: Sample[][] = [service, ...baselines].map(() => [])
   for (let r = 0; r < rounds; r++) {
-    bareSamples.push(await load(bare, seconds, redisPid))
-    serviceSamples.push(await load(service, seconds, redisPid))
+    for (const [i, target] of [service, ...baselines].entries()) samples[i]!.push(await load(target, seconds, redisPid))
   }
-  const ratios = serviceSamples.map((s, r) => s.result.requests.average / bareSamples[r]!.result.requests.average)
-  return { rows: [row(bare.name, bareSamples), row(service.name, serviceSamples)], ratio: median(ratios) }
+  const rps = (s: Sample): number => s.result.requests.average
+  const ratios = baselines.map((_, b) => median(samples[0]!.map((s, r) => rps(s) / rps(samples[b + 1]![r]!))))
+  return { rows: [service, ...baselines].map((t, i) => row(t.name, samples[i]!)), ratios }
 }
 
-const commentBodies = (texts: string[]): string[] => texts.slice(0, 2000).map((text, i) => JSON.stringify({ articleId: `a${i % 50}`, text: text.slice(0, 1000) }))
+/** Comments of the corpus cut to 250 characters, the length the CPU targets are set for. */
+export const BODY_CHARS = 250
+const commentBodies = (texts: string[]): string[] => texts.slice(0, 2000).map((text, i) => JSON.stringify({ articleId: `a${i % 50}`, text: text.slice(0, BODY_CHARS) }))
 export const serviceEnv = (redisUrl: string): Record<string, string> =>
   ({ REDIS_URL: redisUrl, API_KEYS: `site:bench:${KEY}`, RATE_LIMIT_MAX: '1000000000', RULES_WATCH: 'false', LOG_LEVEL: 'info', REDIS_PREFIX: 'bench-http' })
 
@@ -135,23 +139,43 @@ export async function profileIntake (texts: string[], redisUrl: string, seconds:
   }
 }
 
+export interface HttpResult {
+  /** The service's intake row first, then the bare route, the floor and the naive build. */
+  intake: HttpRow[]
+  /** The service's /v1/screen row, then the bare route. */
+  screen: HttpRow[]
+  intakeVsBare: number
+  intakeVsFloor: number
+  intakeVsNaive: number
+  screenVsBare: number
+  rounds: number
+}
+
 export async function benchHttp (texts: string[], redisUrl: string, redisPid: number | undefined, rounds: number, seconds: number): Promise<HttpResult> {
   const comments = commentBodies(texts)
-  const screens = texts.slice(0, 2000).map((text) => JSON.stringify({ text: text.slice(0, 1000) }))
+  const screens = texts.slice(0, 2000).map((text) => JSON.stringify({ text: text.slice(0, BODY_CHARS) }))
   const children: ChildProcess[] = []
+  const start = async (script: string, env: Record<string, string>): Promise<{ child: ChildProcess, url: string }> => {
+    const started = await startChild(script, env)
+    children.push(started.child)
+    return started
+  }
   try {
-    const bare = await startChild('bench/servers/bare.js', {})
-    children.push(bare.child)
-    const service = await startChild('src/server.js', serviceEnv(redisUrl))
-    children.push(service.child)
-    const bareIntake: Target = { name: 'bare Fastify route, 202', ...bare, path: '/v1/comments', bodies: comments }
+    const bare = await start('bench/servers/bare.js', {})
+    const floor = await start('bench/servers/floor.js', { REDIS_URL: redisUrl, API_KEYS: `site:bench:${KEY}` })
+    const naive = await start('bench/servers/naive.js', { REDIS_URL: redisUrl })
+    const service = await start('src/server.js', serviceEnv(redisUrl))
     const intake: Target = { name: 'POST /v1/comments (auth, validation, screening, durable enqueue)', ...service, path: '/v1/comments', bodies: comments }
-    const bareScreen: Target = { name: 'bare Fastify route, 200', ...bare, path: '/v1/screen', bodies: screens }
+    const bareIntake: Target = { name: 'bare Fastify route, 202', ...bare, path: '/v1/comments', bodies: comments }
+    const floorIntake: Target = { name: 'floor: same schema and key check, one Lua write (hash + sorted set)', ...floor, path: '/v1/comments', bodies: comments }
+    const naiveIntake: Target = { name: 'naive build: franc + bad-words isProfane + ioredis LPUSH', ...naive, path: '/v1/comments', bodies: comments }
     const screenOnly: Target = { name: 'POST /v1/screen (auth, validation, screening)', ...service, path: '/v1/screen', bodies: screens }
-    for (const target of [bareIntake, intake]) await load(target, 1, redisPid) // warm-up: JIT, connections
-    const a = await compare(bareIntake, intake, rounds, seconds, redisPid)
-    const b = await compare(bareScreen, screenOnly, rounds, seconds, redisPid)
-    return { rows: [...a.rows, ...b.rows], intakeVsBare: a.ratio, screenVsBare: b.ratio, rounds }
+    const bareScreen: Target = { name: 'bare Fastify route, 200', ...bare, path: '/v1/screen', bodies: screens }
+    for (const target of [intake, bareIntake, floorIntake, naiveIntake]) await load(target, 1, redisPid) // warm-up: JIT, connections
+    const a = await compare(intake, [bareIntake, floorIntake, naiveIntake], rounds, seconds, redisPid)
+    const b = await compare(screenOnly, [bareScreen], rounds, seconds, redisPid)
+    const [intakeVsBare, intakeVsFloor, intakeVsNaive] = a.ratios as [number, number, number]
+    return { intake: a.rows, screen: b.rows, intakeVsBare, intakeVsFloor, intakeVsNaive, screenVsBare: b.ratios[0]!, rounds }
   } finally {
     // Wait for the servers to be gone, so they take no CPU from what is measured next.
     await Promise.all(children.map(async (child) => {

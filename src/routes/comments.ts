@@ -15,7 +15,7 @@ import { badCharacters } from '../http/validation.js'
 import { QueueError, type Decision as StoredDecision } from '../queue/review-queue.js'
 import { CommentId, Context, Decision, errorResponses, Screening, Status, Lane } from './schemas.js'
 
-const CommentBody = Type.Object({
+export const CommentBody = Type.Object({
   id: Type.Optional(CommentId),
   articleId: Type.String({ minLength: 1, maxLength: 256 }),
   text: Type.String({ description: 'The comment, 1 to MAX_TEXT_LENGTH characters (default 10,000), not only white space' }),
