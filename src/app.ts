@@ -13,7 +13,7 @@ import type { ScreenPool } from './pool/screen-pool.js'
 import { ReviewQueue } from './queue/review-queue.js'
 import auth from './http/auth.js'
 import metrics from './http/metrics.js'
-import { installErrorHandler } from './http/errors.js'
+import { installErrorHandler, rateLimited } from './http/errors.js'
 import { installValidators } from './http/validation.js'
 import { installJsonParser } from './http/json-body.js'
 import { ErrorBody } from './routes/schemas.js'
@@ -137,11 +137,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     // Redis down must not take the API down with it, nor make requests wait.
     skipOnError: true,
     keyGenerator: (request) => request.principal !== undefined ? `key:${request.principal.role}:${request.principal.name}` : `ip:${request.ip}`,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      code: 'RATE_LIMITED',
-      message: `Too many requests: at most ${context.max} per ${context.after}. Retry after ${Math.ceil(context.ttl / 1000)} s.`
-    })
+    errorResponseBuilder: (_request, context) => rateLimited(context.max, context.after, context.ttl)
   })
 
   await app.register(healthRoutes)

@@ -55,7 +55,11 @@ t.test('decisions: only the holder, reason required to reject, idempotent, shown
   const { submit, claim, decide, app } = await fresh(t)
   await submit('d1')
   await submit('d2')
-  t.equal((await decide(alice, 'd1', { decision: 'approve' })).json().code, 'NOT_CLAIMED', 'claim first')
+  const unclaimed = await decide(alice, 'd1', { decision: 'approve' })
+  t.equal(unclaimed.json().code, 'NOT_CLAIMED', 'claim first')
+  t.equal(unclaimed.json().message, 'Nobody holds the comment "d1"; claim it first with POST /v1/review/claim.', 'the message names the comment')
+  const unknown = await decide(alice, 'no-such-comment', { decision: 'approve' })
+  t.same(unknown.json(), { statusCode: 404, code: 'COMMENT_NOT_FOUND', message: 'No comment with id "no-such-comment".' }, 'one message for an unknown id, on every route')
   await claim(alice, { max: 1 })
   await claim(bob, { max: 1 })
 

@@ -1,6 +1,7 @@
 // Errors with a stable `code` that clients switch on, and one handler that maps every
 // error to { statusCode, code, message }. 5xx bodies never carry internals; the log does.
 import type { FastifyError, FastifyInstance } from 'fastify'
+import { QueueError, type QueueErrorCode } from '../queue/review-queue.js'
 
 export class HttpError extends Error {
   constructor (
@@ -35,6 +36,22 @@ export function commentNotFound (id: string): HttpError {
   return new HttpError(404, 'COMMENT_NOT_FOUND', `No comment with id "${id}".`)
 }
 
+/** Every refusal of the queue's, as clients read it: one entry per code, checked by the type. */
+const QUEUE_ERRORS: Record<QueueErrorCode, (id: string) => HttpError> = {
+  NOT_FOUND: commentNotFound,
+  DECIDED: (id) => new HttpError(409, 'DECIDED', `The comment "${id}" has already been decided.`),
+  ALREADY_DECIDED: (id) => new HttpError(409, 'ALREADY_DECIDED', `The comment "${id}" was already decided differently.`),
+  NOT_CLAIMED: (id) => new HttpError(409, 'NOT_CLAIMED', `Nobody holds the comment "${id}"; claim it first with POST /v1/review/claim.`),
+  HELD_BY_OTHER: (id) => new HttpError(409, 'HELD_BY_OTHER', `Another moderator holds the comment "${id}". If you held it, your lease expired and it was handed out again.`),
+  LEASE_EXPIRED: (id) => new HttpError(409, 'LEASE_EXPIRED', `Your lease on the comment "${id}" expired and it went back to the queue; claim again to review it.`),
+  ID_CONFLICT: (id) => new HttpError(409, 'ID_CONFLICT', `A different comment was already submitted with the id "${id}". Ids name one comment: send this one with a new id. A retry of the first must repeat its fields exactly.`)
+}
+
+/** A request refused for sending too many: built by the rate limiter, sent by the handler below. */
+export function rateLimited (max: number, after: string, ttlMs: number): HttpError {
+  return new HttpError(429, 'RATE_LIMITED', `Too many requests: at most ${max} per ${after}. Retry after ${Math.ceil(ttlMs / 1000)} s.`)
+}
+
 const UNAVAILABLE = /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries|^LOADING|^MISCONF|^BUSY|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN|OOM command not allowed/i
 
 /** True for ioredis failures that mean "Redis is down or slow", not a bug of ours. */
@@ -53,13 +70,13 @@ const FASTIFY_CODES: Record<string, { status: number, code: string, message?: st
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_CONTENT_LENGTH' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON' },
   FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: SEND_JSON },
-  FST_ERR_CTP_INVALID_CONTENT_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: SEND_JSON },
-  FST_ERR_RATE_LIMIT_EXCEEDED: { status: 429, code: 'RATE_LIMITED' }
+  FST_ERR_CTP_INVALID_CONTENT_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: SEND_JSON }
 }
 
 /** The client-facing error for anything thrown; undefined for a fault of ours (a 500). */
 function httpErrorFor (err: FastifyError): HttpError | undefined {
   if (err instanceof HttpError) return err
+  if (err instanceof QueueError) return QUEUE_ERRORS[err.code](err.id)
   if (err.validation !== undefined) return new HttpError(400, 'VALIDATION_ERROR', err.message)
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new HttpError(400, 'INVALID_JSON', `The body is not valid JSON: ${err.message}`)

@@ -95,9 +95,10 @@ export interface QueueStats {
 
 export type QueueErrorCode = 'NOT_FOUND' | 'DECIDED' | 'ALREADY_DECIDED' | 'NOT_CLAIMED' | 'HELD_BY_OTHER' | 'LEASE_EXPIRED' | 'ID_CONFLICT'
 
+/** A refusal of the queue's, about one comment; src/http/errors.ts says it to clients. */
 export class QueueError extends Error {
-  constructor (readonly code: QueueErrorCode, readonly decision?: Decision) {
-    super(code)
+  constructor (readonly code: QueueErrorCode, readonly id: string, readonly decision?: Decision) {
+    super(`${code}: ${id}`)
   }
 }
 
@@ -157,7 +158,7 @@ export class ReviewQueue {
     )
     const [created, status, reason, stored] = reply as [number, Status, string, string]
     // Same id, other fields: a second comment under a taken id, never a silent replay.
-    if (created === 2) throw new QueueError('ID_CONFLICT')
+    if (created === 2) throw new QueueError('ID_CONFLICT', record.id)
     return {
       created: created === 1,
       status,
@@ -201,7 +202,7 @@ export class ReviewQueue {
 
   private async lease (id: string, holder: string, op: 'extend' | 'release', leaseMs: number): Promise<number> {
     const [code, expires] = await this.r.mqLease(this.keys.comment(id), this.keys.leases, this.keys.base, id, holder, op, leaseMs, this.options.maxAttempts)
-    if (code !== 'OK') throw new QueueError(code as QueueErrorCode)
+    if (code !== 'OK') throw new QueueError(code as QueueErrorCode, id)
     return Number(expires)
   }
 
@@ -211,7 +212,7 @@ export class ReviewQueue {
     const [code, json] = await this.r.mqDecide(k.comment(id), k.leases, k.decisions, k.recent, k.base, id, holder, decision, reason ?? '', note ?? '', this.options.maxAttempts, this.retentionMs)
     const parsed = typeof json === 'string' ? JSON.parse(json) as Decision : undefined
     if (code === 'OK' || code === 'SAME') return { decision: parsed!, changed: code === 'OK' }
-    throw new QueueError(code as QueueErrorCode, parsed)
+    throw new QueueError(code as QueueErrorCode, id, parsed)
   }
 
   async stats (): Promise<QueueStats> {

@@ -12,7 +12,7 @@ import type { ScreenResult } from '../screening/types.js'
 import type { ScreenPool } from '../pool/screen-pool.js'
 import { commentNotFound, HttpError, intakeUnavailable, isStoreUnavailable } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
-import { QueueError, type Decision as StoredDecision } from '../queue/review-queue.js'
+import type { Decision as StoredDecision } from '../queue/review-queue.js'
 import { CommentId, Context, Decision, errorResponses, Screening, Status, Lane } from './schemas.js'
 
 export const CommentBody = Type.Object({
@@ -112,9 +112,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(body.context !== undefined ? { context: body.context } : {}),
       submittedBy: request.principal!.name
     }, screening, verdict).catch((err: unknown) => {
-      if (err instanceof QueueError && err.code === 'ID_CONFLICT') {
-        throw new HttpError(409, 'ID_CONFLICT', `A different comment was already submitted with the id "${id}". Ids name one comment: send this one with a new id. A retry of the first must repeat its fields exactly.`)
-      }
+      // Intake's own 503: it says how to retry without storing the comment twice.
       if (isStoreUnavailable(err)) {
         request.log.warn({ err: (err as Error).message, commentId: id }, 'redis unavailable')
         throw intakeUnavailable(id, body.id !== undefined || headerKey !== undefined)

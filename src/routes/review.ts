@@ -3,7 +3,7 @@
 import { Type, type Static } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { commentNotFound, HttpError } from '../http/errors.js'
-import { QueueError, type HistoryEvent } from '../queue/review-queue.js'
+import type { HistoryEvent } from '../queue/review-queue.js'
 import { CommentId, Context, Decision, errorResponses, QueueLane, Screening, Status } from './schemas.js'
 import { decisionView } from './comments.js'
 
@@ -40,22 +40,6 @@ const IdParams = Type.Object({ id: CommentId })
 /** One history event: its type and time, and whatever else that type of event carries. */
 const Event = Type.Object({ type: Type.String(), at: Type.String({ format: 'date-time' }) }, { additionalProperties: true })
 
-const QUEUE_ERRORS: Record<string, [number, string]> = {
-  NOT_FOUND: [404, 'No comment with this id.'],
-  DECIDED: [409, 'This comment has already been decided.'],
-  NOT_CLAIMED: [409, 'Nobody holds this comment; claim it first with POST /v1/review/claim.'],
-  HELD_BY_OTHER: [409, 'Another moderator holds this comment. If you held it, your lease expired and it was handed out again.'],
-  LEASE_EXPIRED: [409, 'Your lease on this comment expired and it went back to the queue; claim again to review it.'],
-  ALREADY_DECIDED: [409, 'This comment was already decided differently.']
-}
-
-function httpErrorOf (err: unknown): unknown {
-  if (!(err instanceof QueueError)) return err
-  const [status, message] = QUEUE_ERRORS[err.code] ?? [409, err.code]
-  const code = err.code === 'NOT_FOUND' ? 'COMMENT_NOT_FOUND' : err.code
-  return new HttpError(status, code, message)
-}
-
 const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { queue } = app
   const moderator = { roles: ['moderator' as const] }
@@ -89,10 +73,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { id } = request.params
-    try {
-      const expires = await queue.extend(id, request.principal!.name, leaseMs(request.body?.leaseSeconds))
-      return { id, leaseExpiresAt: new Date(expires).toISOString() }
-    } catch (err) { throw httpErrorOf(err) }
+    const expires = await queue.extend(id, request.principal!.name, leaseMs(request.body?.leaseSeconds))
+    return { id, leaseExpiresAt: new Date(expires).toISOString() }
   })
 
   app.post('/v1/review/:id/release', {
@@ -105,10 +87,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { id } = request.params
-    try {
-      await queue.release(id, request.principal!.name)
-      return { id, released: true as const }
-    } catch (err) { throw httpErrorOf(err) }
+    await queue.release(id, request.principal!.name)
+    return { id, released: true as const }
   })
 
   app.post('/v1/review/:id/decision', {
@@ -131,11 +111,9 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (body.reason !== undefined && !reasons.includes(body.reason)) {
       throw new HttpError(400, 'UNKNOWN_REASON', `"${body.reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
     }
-    try {
-      const { decision, changed } = await queue.decide(id, request.principal!.name, body.decision, body.reason, body.note)
-      if (changed) app.metrics.decisionMade(decision.decision)
-      return { id, status: decision.decision === 'approve' ? 'approved' as const : 'rejected' as const, decision: decisionView(decision, true) }
-    } catch (err) { throw httpErrorOf(err) }
+    const { decision, changed } = await queue.decide(id, request.principal!.name, body.decision, body.reason, body.note)
+    if (changed) app.metrics.decisionMade(decision.decision)
+    return { id, status: decision.decision === 'approve' ? 'approved' as const : 'rejected' as const, decision: decisionView(decision, true) }
   })
 
   app.get('/v1/review/queue', {
