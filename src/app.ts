@@ -16,7 +16,7 @@ import metrics from './http/metrics.js'
 import { installErrorHandler, rateLimited } from './http/errors.js'
 import { installValidators } from './http/validation.js'
 import { installJsonParser } from './http/json-body.js'
-import { ErrorBody } from './routes/schemas.js'
+import { ErrorBody } from './http/error-schema.js'
 import healthRoutes from './routes/health.js'
 import commentRoutes from './routes/comments.js'
 import reviewRoutes from './routes/review.js'
@@ -77,7 +77,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false } }
   })
   app.decorate('config', config)
-  app.decorate('queue', new ReviewQueue(deps.redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts, retentionMs: config.retentionMs }))
+  app.decorate('queue', ReviewQueue.fromConfig(deps.redis, config))
   app.decorate('rules', deps.rules)
   app.decorate('screenPool', deps.screenPool)
 

@@ -1,5 +1,5 @@
 // The rules CLI's commands, as functions that return their output and exit code, so
-// tests call them directly and rules.ts only parses arguments and prints.
+// tests call them directly; main.ts parses arguments and rules.ts prints.
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadRules, loadRuleTests, RulesLoadError, formatProblem, type LoadOptions } from '../rules/load.js'

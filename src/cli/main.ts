@@ -1,9 +1,9 @@
 // The rules CLI: argument parsing and dispatch. rules.ts is the program around it.
 import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { Redis } from 'ioredis'
 import { loadConfig } from '../config.js'
 import { ReviewQueue } from '../queue/review-queue.js'
+import { connectRedis, waitReady } from '../redis/connect.js'
 import { check, readDecisions, runBacktest, screenText, test, toInput, writeSchemas, type Result } from './commands.js'
 import type { DecidedInput } from './backtest.js'
 
@@ -25,9 +25,11 @@ in MODEL_DIR (./models) or --models <dir>, as policy.yaml's model section says. 
 async function withQueue<T> (f: (queue: ReviewQueue) => Promise<T>): Promise<T> {
   const config = loadConfig()
   if (config.redisUrl === undefined) throw new Error('set REDIS_URL to the Redis that holds the decisions (e.g. redis://127.0.0.1:6379)')
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+  // The service's connection settings: no command waits for a Redis that is not there.
+  const redis = connectRedis(config.redisUrl, { timeoutMs: config.redisTimeoutMs, name: 'moderato-rules' })
   try {
-    return await f(new ReviewQueue(redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts, retentionMs: config.retentionMs }))
+    if (!await waitReady(redis, 5000)) throw new Error('cannot reach the Redis at REDIS_URL within 5 s')
+    return await f(ReviewQueue.fromConfig(redis, config))
   } finally {
     redis.disconnect()
   }

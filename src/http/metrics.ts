@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { ALL_LANES } from '../queue/keys.js'
 import type { Screening, Verdict } from '../screening/types.js'
-import { errorResponses } from '../routes/schemas.js'
+import { errorResponses } from './error-schema.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 import type { Lane, Screening, Status } from '../screening/types.js'
 import { ALL_LANES, QueueKeys, type QueueLane } from './keys.js'
+import type { Config } from '../config.js'
 
 export interface CommentRecord {
   id: string
@@ -131,6 +132,11 @@ export interface ReviewQueueOptions {
 export class ReviewQueue {
   readonly keys: QueueKeys
   private readonly r: Redis & QueueCommands
+
+  /** The queue as the service's settings describe it: the one way the service and the CLI build it. */
+  static fromConfig (redis: Redis, config: Pick<Config, 'redisPrefix' | 'maxAttempts' | 'retentionMs'>): ReviewQueue {
+    return new ReviewQueue(redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts, retentionMs: config.retentionMs })
+  }
 
   constructor (redis: Redis, private readonly options: ReviewQueueOptions) {
     this.keys = new QueueKeys(options.prefix)

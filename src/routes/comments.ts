@@ -12,8 +12,8 @@ import type { ScreenResult } from '../screening/types.js'
 import type { ScreenPool } from '../pool/screen-pool.js'
 import { commentNotFound, HttpError, intakeUnavailable, isStoreUnavailable } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
-import type { Decision as StoredDecision } from '../queue/review-queue.js'
-import { CommentId, Context, Decision, errorResponses, Screening, Status, Lane } from './schemas.js'
+import { errorResponses } from '../http/error-schema.js'
+import { CommentId, Context, Decision, decisionView, Screening, Status, Lane } from './schemas.js'
 
 export const CommentBody = Type.Object({
   id: Type.Optional(CommentId),
@@ -44,17 +44,6 @@ export const CommentView = Type.Object({
   screening: Screening,
   decision: Type.Optional(Decision)
 })
-
-export function decisionView (d: StoredDecision, withNote: boolean): Static<typeof Decision> {
-  return {
-    decision: d.decision,
-    reason: d.reason === undefined || d.reason === '' ? null : d.reason,
-    ...(withNote && d.note !== undefined && d.note !== '' ? { note: d.note } : {}),
-    decidedBy: d.decidedBy,
-    decidedAt: new Date(d.decidedAt).toISOString(),
-    ...(d.automatic === true ? { automatic: true } : {})
-  }
-}
 
 /**
  * Screens a request's text. A comment longer than one window goes to a worker thread

@@ -4,8 +4,8 @@ import { Type, type Static } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { commentNotFound, HttpError } from '../http/errors.js'
 import type { HistoryEvent } from '../queue/review-queue.js'
-import { CommentId, Context, Decision, errorResponses, QueueLane, Screening, Status } from './schemas.js'
-import { decisionView } from './comments.js'
+import { errorResponses } from '../http/error-schema.js'
+import { CommentId, Context, Decision, decisionView, QueueLane, Screening, Status } from './schemas.js'
 
 const DEFAULT_LEASE_SECONDS = 300
 const LeaseSeconds = Type.Integer({ minimum: 5, maximum: 3600, default: DEFAULT_LEASE_SECONDS })

@@ -2,7 +2,7 @@
 // SIGHUP reloads too). Each replica answers for itself, so ops can compare versions.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorResponses } from './schemas.js'
+import { errorResponses } from '../http/error-schema.js'
 
 const Problem = Type.Object({ file: Type.String(), line: Type.Optional(Type.Integer()), message: Type.String() })
 const RulesStatus = Type.Object({

@@ -1,15 +1,8 @@
 // Shared TypeBox schemas: each one is the validation, the TypeScript type and the OpenAPI
-// documentation of a piece of the API.
-import { Type } from 'typebox'
+// documentation of a piece of the API; and the views that fill them from stored records.
+import { Type, type Static } from 'typebox'
 import { CATEGORIES, LANES, SEVERITIES } from '../screening/types.js'
-
-
-export const ErrorBody = Type.Object({
-  statusCode: Type.Integer(),
-  code: Type.String({ description: 'Stable error code to switch on, e.g. VALIDATION_ERROR' }),
-  message: Type.String({ description: 'What went wrong, for people' }),
-  id: Type.Optional(Type.String({ description: 'POST /v1/comments, 503 STORE_UNAVAILABLE: the id the comment may have been stored under; retry with it' }))
-}, { $id: 'Error' })
+import type { Decision as StoredDecision } from '../queue/review-queue.js'
 
 /** Printable ASCII without spaces: safe in URLs, logs and Redis keys. */
 export const CommentId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[!-~]+$', description: "The site's own comment id (printable ASCII, no spaces, up to 128 characters)" })
@@ -52,5 +45,17 @@ export const Decision = Type.Object({
   decidedAt: Type.String({ format: 'date-time' }),
   automatic: Type.Optional(Type.Boolean())
 })
+
+/** A stored decision as the API shows it; the moderator's note only to moderators and admins. */
+export function decisionView (d: StoredDecision, withNote: boolean): Static<typeof Decision> {
+  return {
+    decision: d.decision,
+    reason: d.reason === undefined || d.reason === '' ? null : d.reason,
+    ...(withNote && d.note !== undefined && d.note !== '' ? { note: d.note } : {}),
+    decidedBy: d.decidedBy,
+    decidedAt: new Date(d.decidedAt).toISOString(),
+    ...(d.automatic === true ? { automatic: true } : {})
+  }
+}
 
 export const errorResponses = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Type.Ref('Error')]))

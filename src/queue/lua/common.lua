@@ -1,4 +1,4 @@
--- Shared helpers, prepended to every script (see scripts.ts). Not a script of its own.
+-- Shared helpers, prepended to every script (see script() in review-queue.ts). Not a script of its own.
 -- `base` is the key prefix ending in ":" (ARGV[1] of every script); the per-comment keys
 -- base.."c:"..id and base.."h:"..id share its {hash tag}, so they live in the same slot.
 
