@@ -4,14 +4,14 @@
 // caller supplies the comments and the compiled rules.
 import { screen } from '../screening/screen.js'
 import type { Ruleset } from '../screening/ruleset.js'
-import type { Lane, Status } from '../screening/types.js'
+import type { DecisionKind, Lane, Status } from '../screening/types.js'
 
 export interface DecidedInput {
   id: string
   text: string
   context?: { title?: string, people?: string[] }
   /** What the moderators decided. */
-  decision: 'approve' | 'reject'
+  decision: DecisionKind
   /** The reason code of a rejection, when the export has one. */
   reason?: string
   /** Decided by the policy (e.g. not English), not by a moderator. */
@@ -30,7 +30,7 @@ export interface RuleFigures {
 
 export interface Change {
   id: string
-  decision: 'approve' | 'reject'
+  decision: DecisionKind
   automatic: boolean
   current: { status: Status, lane: Lane, rules: string[] }
   proposed: { status: Status, lane: Lane, rules: string[] }

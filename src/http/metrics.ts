@@ -7,7 +7,7 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { ALL_LANES } from '../queue/keys.js'
-import type { Screening, Verdict } from '../screening/types.js'
+import type { DecisionKind, Screening, Verdict } from '../screening/types.js'
 import { errorResponses } from './error-schema.js'
 
 declare module 'fastify' {
@@ -62,7 +62,7 @@ export class Metrics {
     for (const f of screening.flags) this.flags.inc({ category: f.category })
   }
 
-  decisionMade (decision: 'approve' | 'reject'): void {
+  decisionMade (decision: DecisionKind): void {
     this.decisions.inc({ decision })
   }
 }

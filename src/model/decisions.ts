@@ -10,9 +10,10 @@ import { tokenize } from '../screening/tokenize.js'
 import { ENGLISH_WORDS } from '../screening/english-words.js'
 import { MODEL_CLASSES, modelSpans, scoreTokens, type ModelThresholds, type TokenModel } from '../screening/model.js'
 import { bucket } from './splits.js'
+import type { DecisionKind } from '../screening/types.js'
 import type { TrainingText } from './train.js'
 
-export interface Decided { id: string, text: string, decision: 'approve' | 'reject', reason?: string }
+export interface Decided { id: string, text: string, decision: DecisionKind, reason?: string }
 
 // Words no comment is rejected for. ENGLISH_WORDS leaves out some of the commonest because
 // other languages share them; here they are only words.

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
-import type { Lane, Screening, Status } from '../screening/types.js'
+import type { DecisionKind, Lane, Screening, Status } from '../screening/types.js'
 import { ALL_LANES, QueueKeys, type QueueLane } from './keys.js'
 import type { Config } from '../config.js'
 
@@ -44,7 +44,7 @@ export function fingerprint (record: CommentRecord): string {
 }
 
 export interface Decision {
-  decision: 'approve' | 'reject'
+  decision: DecisionKind
   reason?: string
   note?: string
   decidedBy: string
@@ -60,7 +60,8 @@ export interface EnqueueResult {
   screening: Screening
 }
 
-export interface CommentView {
+/** A comment as the queue holds it, with its decision once made (GET /v1/comments/:id answers from it). */
+export interface StoredComment {
   id: string
   status: Status
   lane: QueueLane
@@ -173,7 +174,7 @@ export class ReviewQueue {
     }
   }
 
-  async get (id: string): Promise<CommentView | undefined> {
+  async get (id: string): Promise<StoredComment | undefined> {
     const [status, lane, screening, decision, receivedAt] = (await this.r.hmget(this.keys.comment(id), 'status', 'lane', 'screening', 'decision', 'receivedAt')).map((v) => v ?? undefined)
     if (status === undefined || screening === undefined) return undefined
     return {
@@ -213,7 +214,7 @@ export class ReviewQueue {
   }
 
   /** Returns the decision and whether this call made it (false: the same decision was already recorded). */
-  async decide (id: string, holder: string, decision: 'approve' | 'reject', reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
+  async decide (id: string, holder: string, decision: DecisionKind, reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
     const k = this.keys
     const [code, json] = await this.r.mqDecide(k.comment(id), k.leases, k.decisions, k.recent, k.base, id, holder, decision, reason ?? '', note ?? '', this.options.maxAttempts, this.retentionMs)
     const parsed = typeof json === 'string' ? JSON.parse(json) as Decision : undefined

@@ -1,7 +1,7 @@
 // Shared TypeBox schemas: each one is the validation, the TypeScript type and the OpenAPI
 // documentation of a piece of the API; and the views that fill them from stored records.
 import { Type, type Static } from 'typebox'
-import { CATEGORIES, LANES, SEVERITIES } from '../screening/types.js'
+import { CATEGORIES, DECISIONS, LANES, SEVERITIES, STATUSES } from '../screening/types.js'
 import type { Decision as StoredDecision } from '../queue/review-queue.js'
 
 /** Printable ASCII without spaces: safe in URLs, logs and Redis keys. */
@@ -33,12 +33,12 @@ export const Screening = Type.Object({
   modelVersion: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The learned scorer that judged the comment (a hash of its weights); null when the policy switches it off. Absent on comments screened before the scorer existed.' }))
 })
 
-export const Status = Type.Enum(['pending', 'approved', 'rejected'] as const)
+export const Status = Type.Enum(STATUSES)
 export const Lane = Type.Enum(LANES)
 export const QueueLane = Type.Enum([...LANES, 'dead'] as const)
 
 export const Decision = Type.Object({
-  decision: Type.Enum(['approve', 'reject'] as const),
+  decision: Type.Enum(DECISIONS),
   reason: Type.Union([Type.String(), Type.Null()]),
   note: Type.Optional(Type.String()),
   decidedBy: Type.String(),

@@ -41,7 +41,13 @@ export interface Screening {
   modelVersion: string | null
 }
 
-export type Status = 'pending' | 'approved' | 'rejected'
+/** Where a comment stands: waiting for a moderator, or decided either way. */
+export const STATUSES = ['pending', 'approved', 'rejected'] as const
+export type Status = typeof STATUSES[number]
+
+/** What a moderator (or the policy, automatically) decides. */
+export const DECISIONS = ['approve', 'reject'] as const
+export type DecisionKind = typeof DECISIONS[number]
 
 export interface Verdict {
   status: Status
