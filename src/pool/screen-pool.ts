@@ -16,27 +16,42 @@ import type { Logger, RulesStore } from '../rules/store.js'
 import type { ScreenInput, ScreenResult } from '../screening/types.js'
 import type { ScreenTask } from './screen-worker.js'
 
-// screen-worker.ts under tsx (tests), screen-worker.js once compiled.
-const WORKER = new URL(`./screen-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href
+// screen-worker.js once compiled; from source, an entry that first registers tsx.
+const FROM_SOURCE = extname(fileURLToPath(import.meta.url)) === '.ts'
+const WORKER = new URL(FROM_SOURCE ? './screen-worker-source.mjs' : './screen-worker.js', import.meta.url).href
 
 export interface ScreenPoolOptions {
   threads: number
   rulesDir: string
   loadOptions: LoadOptions
+  /** Told once if the threads cannot run at all; the main thread screens from then on. */
+  onBroken?: (err: Error) => void
+  /** The thread's entry file (a file: URL); tests point it elsewhere. */
+  entry?: string
 }
 
 export class ScreenPool {
   private readonly piscina: Piscina<ScreenTask, ScreenResult | null>
   private answered = 0
   private fellBack = 0
+  private broken = false
 
   constructor (private readonly options: ScreenPoolOptions) {
     this.piscina = new Piscina({
-      filename: WORKER,
+      filename: options.entry ?? WORKER,
       minThreads: options.threads,
       maxThreads: options.threads,
       // Threads are kept, not recycled: each holds a compiled rule set worth keeping.
       idleTimeout: Infinity
+    })
+    // A thread that cannot even start (a missing file, a broken install) would be started
+    // again and again; an 'error' event nobody listens to would end the process. Either
+    // way the service must keep screening: on the main thread, with the failure logged.
+    this.piscina.on('error', (err: Error) => {
+      if (this.broken) return
+      this.broken = true
+      options.onBroken?.(err)
+      void this.piscina.close({ force: true }).catch(() => {})
     })
   }
 
@@ -46,6 +61,10 @@ export class ScreenPool {
    * replaced; the comment in hand is not lost for it).
    */
   async screen (input: ScreenInput, rulesVersion: string): Promise<ScreenResult | undefined> {
+    if (this.broken) {
+      this.fellBack++
+      return undefined
+    }
     try {
       const result = await this.piscina.run(this.task(rulesVersion, input))
       if (result !== null) {
@@ -61,6 +80,7 @@ export class ScreenPool {
 
   /** Has every thread load this version now, not at the first long comment. */
   async warm (rulesVersion: string): Promise<void> {
+    if (this.broken) return
     await Promise.all(Array.from({ length: this.options.threads }, async () => await this.piscina.run(this.task(rulesVersion))))
   }
 
@@ -70,7 +90,7 @@ export class ScreenPool {
   }
 
   async close (): Promise<void> {
-    await this.piscina.close()
+    if (!this.broken) await this.piscina.close()
   }
 
   private task (rulesVersion: string, input?: ScreenInput): ScreenTask {
@@ -84,7 +104,8 @@ export class ScreenPool {
  */
 export function openScreenPool (threads: number, rules: RulesStore, log?: Logger): ScreenPool | undefined {
   if (threads === 0) return undefined
-  const pool = new ScreenPool({ threads, rulesDir: rules.dir, loadOptions: rules.loadOptions })
+  const onBroken = (err: Error): void => log?.error({ err: err.message }, 'screening threads cannot start; long comments are screened on the main thread')
+  const pool = new ScreenPool({ threads, rulesDir: rules.dir, loadOptions: rules.loadOptions, onBroken })
   const warm = (version: string): void => {
     void pool.warm(version).catch((err: Error) => log?.error({ err: err.message }, 'screening threads failed to load the rules; long comments are screened on the main thread'))
   }

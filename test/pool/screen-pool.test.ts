@@ -52,6 +52,17 @@ t.test('a closed pool answers nothing, and the main thread screens', async (t) =
   t.same(pool.counts, { answered: 0, fellBack: 1 })
 })
 
+t.test('threads that cannot start leave the main thread to screen, without ending the process', async (t) => {
+  const errors: Error[] = []
+  const pool = new ScreenPool({ threads: 1, rulesDir: RULES_DIR, loadOptions: {}, entry: new URL('./no-such-worker.js', import.meta.url).href, onBroken: (err) => errors.push(err) })
+  t.equal(await pool.screen({ text: TEXT }, 'any'), undefined, 'the comment is handed back')
+  t.equal(await pool.screen({ text: TEXT }, 'any'), undefined, 'and so is every later one, without trying the threads again')
+  await pool.warm('any')
+  t.equal(errors.length, 1, 'the failure is told once')
+  t.same(pool.counts, { answered: 0, fellBack: 2 })
+  await pool.close()
+})
+
 t.test('the service pool loads each new version before a long comment asks for it', async (t) => {
   const dir = await copyRules(t)
   const rules = await RulesStore.open(dir)
