@@ -111,7 +111,10 @@ export class Lexicon {
     const parts = normalizeEntry(text)
     if (parts.length === 0) return
     const form = parts.join(' ')
-    if (this.allow.has(form)) return
+    // The allowlist says what is never flagged on its own; a pattern-only list flags
+    // nothing on its own, so its words stay ("lesbian" in "{group-adjectives}").
+    const allowed = (f: string): boolean => list.mode !== 'patterns' && this.allow.has(f)
+    if (allowed(form)) return
     const entry: LexiconEntry = { list, severity: raw.severity ?? list.severity, form }
     this.entryCount++
     if (parts.length > 1) {
@@ -136,7 +139,7 @@ export class Lexicon {
       return
     }
     // Plurals come free: "idiot" also matches "idiots", "bitch" matches "bitches".
-    const forms = [form, ...pluralsOf(form).filter((f) => !this.allow.has(f))]
+    const forms = [form, ...pluralsOf(form).filter((f) => !allowed(f))]
     for (const f of forms) words.add(f)
     if (list.mode === 'patterns') return
     for (const f of forms) push(this.words, f, entry)

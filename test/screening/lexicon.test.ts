@@ -55,6 +55,14 @@ t.test('the allowlist removes entries and exempts tokens', async (t) => {
   t.same(matches(lex, 'Fuckingham fucking'), ['fucking'], 'an allowlisted token is never matched')
 })
 
+t.test('a pattern-only list keeps allowlisted words: it never flags them alone', async (t) => {
+  const lex = new Lexicon([list('flagged', ['lesbian', 'idiot']), list('inside-patterns', ['lesbian', 'gay'], { mode: 'patterns' })], ['lesbian'])
+  t.same(matches(lex, 'lesbian idiot'), ['idiot'], 'the allowlisted word is not flagged')
+  t.ok(lex.wordsByList.get('inside-patterns')!.has('lesbian'), 'but patterns still see it')
+  t.ok(lex.wordsByList.get('inside-patterns')!.has('lesbians'), 'with its plural')
+  t.notOk(lex.wordsByList.get('flagged')!.has('lesbian'), 'and lists that flag do not')
+})
+
 t.test('a word in several lists reports each list', async (t) => {
   const lex = new Lexicon([list('a', ['idiot']), list('b', ['idiot'], { category: 'insult', severity: 'high' })], [])
   const { tokens, joined } = tokenize('idiot')
