@@ -42,7 +42,8 @@ export function classifyTargets (tokens: Token[], people: Set<string>, config: T
       return 'group'
     }
     // "Muslims moved in. They are vermin.": they/them right after a group is named is that group.
-    if (GROUP_PRONOUNS.has(t.norm) && t.sentence - groupSentence <= 1) return 'group'
+    // Not an object pronoun before a verb: in "the attacks on them are awful" the attacks are.
+    if (GROUP_PRONOUNS.has(t.norm) && t.sentence - groupSentence <= 1 && !(OBJECT_PRONOUNS.has(t.norm) && COPULAS.has(tokens[i + 1]?.norm ?? ''))) return 'group'
     if (tokenIn(t, config.person) || people.has(t.norm)) return 'person'
     if (config.names && looksLikeName(tokens, i) && !isListed(i)) return 'person'
     return undefined
@@ -50,6 +51,8 @@ export function classifyTargets (tokens: Token[], people: Set<string>, config: T
 }
 
 const GROUP_PRONOUNS = new Set(['they', 'them', 'theyre', 'themselves'])
+const OBJECT_PRONOUNS = new Set(['them', 'themselves'])
+const COPULAS = new Set(['are', 'is', 'were', 'was', 'r'])
 
 // Months and days are capitalised and are no one: "April Fools", "Black Friday".
 const CALENDAR = new Set([

@@ -21,7 +21,18 @@ t.test('generalisations that degrade a group', async (t) => {
   t.same(categoriesOf('Islam is a religion of lies'), ['religion'])
 })
 
+t.test('contempt for a group, its members and being one', async (t) => {
+  for (const text of ['Atheists are truly repulsive', 'Being jewish is disgusting.', 'Those stinking migrants again', 'She is a vile lesbian', 'Sikhs are awful']) {
+    t.same(categoriesOf(text), ['identity-attack'], text)
+  }
+  t.same(categoriesOf('Muslims moved in next door. They are awful.'), ['identity-attack'], 'they, right after a group is named')
+  for (const text of ['The muslims were attacked, and the threats against them are awful.', 'Refugees sleep in filthy tents', 'Being black in that city was terrible in the sixties', 'a terrible catholic school report']) {
+    t.same(categoriesOf(text), [], text)
+  }
+})
+
 t.test('violence and removal wished on a group', async (t) => {
+  t.same(categoriesOf('shoot all the black people'), ['threat'])
   t.same(categoriesOf('kill all muslims'), ['threat'])
   t.same(categoriesOf('They deserve to be bombed into dust'), ['threat'])
   t.same(categoriesOf('deport all muslims'), ['identity-attack'])
