@@ -169,7 +169,8 @@ t.test('bad input: 4xx with a stable code, and nothing stored', async (t) => {
     ['NUL character', { articleId: 'a', text: 'hello\u0000world' }, {}, 400, 'INVALID_CHARACTERS', /NUL/],
     ['lone surrogate', '{"articleId":"a","text":"broken \\ud800 text"}', {}, 400, 'INVALID_CHARACTERS', /lone UTF-16 surrogate/],
     ['lone surrogate in a name', '{"articleId":"a","text":"fine text","author":{"name":"\\udfff"}}', {}, 400, 'INVALID_CHARACTERS', /author\/name/],
-    ['id with spaces', { id: 'has space', articleId: 'a', text: 'hi there' }, {}, 400, 'VALIDATION_ERROR', /id/]
+    ['id with spaces', { id: 'has space', articleId: 'a', text: 'hi there' }, {}, 400, 'VALIDATION_ERROR', /id/],
+    ['a compressed body', { articleId: 'a', text: 'hi there' }, { 'content-encoding': 'gzip' }, 415, 'UNSUPPORTED_CONTENT_ENCODING', /gzip.*uncompressed/]
   ]
   for (const [name, payload, headers, status, code, message] of cases) {
     const res = await post(payload, headers)
@@ -180,6 +181,11 @@ t.test('bad input: 4xx with a stable code, and nothing stored', async (t) => {
     t.type(body.message, 'string')
     if (message !== undefined) t.match(body.message, message, `${name}: message`)
   }
+  // "café" with é as one Latin-1 byte: not UTF-8. Decoded anyway, it was stored as "caf\ufffd".
+  const latin1 = Buffer.concat([Buffer.from('{"articleId":"a","text":"caf'), Buffer.from([0xe9]), Buffer.from(' au lait"}')])
+  const badBytes = await app.inject({ method: 'POST', url: '/v1/comments', headers: { ...site, 'content-type': 'application/json' }, payload: latin1 })
+  t.equal(badBytes.statusCode, 400, 'bytes that are not UTF-8')
+  t.equal(badBytes.json().code, 'INVALID_ENCODING')
   const huge = await post({ articleId: 'a', text: 'y'.repeat(3 * 1024 * 1024) })
   t.equal(huge.statusCode, 413, 'body over the body limit')
   t.equal(huge.json().code, 'BODY_TOO_LARGE')
@@ -244,6 +250,13 @@ t.test('one id limit everywhere: an id of 128 characters can be read back', asyn
   const tooLong = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: { id: id + 'z', articleId: 'a', text: 'A fine comment.' } })
   t.equal(tooLong.statusCode, 400, 'an id of 129 characters is refused at intake')
   t.equal(tooLong.json().code, 'VALIDATION_ERROR')
+})
+
+t.test('an uncompressed body may say so (Content-Encoding: identity), in UTF-8 beyond ASCII', async (t) => {
+  const res = await app.inject({ method: 'POST', url: '/v1/comments', headers: { ...site, 'content-type': 'application/json', 'content-encoding': 'identity' }, payload: Buffer.from(JSON.stringify({ id: 'utf8-identity', articleId: 'a', text: 'Un café au lait, s’il vous plaît — 🙂' })) })
+  t.equal(res.statusCode, 202)
+  const stored = await app.inject({ url: '/v1/comments/utf8-identity', headers: site })
+  t.equal(stored.statusCode, 200)
 })
 
 t.test('/healthz says which release and which rules are running', async (t) => {
