@@ -27,6 +27,8 @@ const EnvSchema = Type.Object({
   SCREEN_THREADS: Type.Integer({ minimum: 0, maximum: 64, default: 1 }),
   /** Watch RULES_DIR and reload on change. */
   RULES_WATCH: Type.Boolean({ default: true }),
+  /** Watch by polling (every 0.5 s) where the file system sends no events: Docker Desktop bind mounts, network shares. */
+  RULES_WATCH_POLL: Type.Boolean({ default: false }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   /** A duration in milliseconds, or text such as "1 minute". */
@@ -66,6 +68,7 @@ export interface Config {
   modelDir: string
   screenThreads: number
   rulesWatch: boolean
+  rulesWatchPoll: boolean
   logLevel: string
   rateLimit: { max: number, timeWindow: number | string }
   maxTextLength: number
@@ -143,6 +146,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     modelDir: e.MODEL_DIR,
     screenThreads: e.SCREEN_THREADS,
     rulesWatch: e.RULES_WATCH,
+    rulesWatchPoll: e.RULES_WATCH_POLL,
     logLevel: e.LOG_LEVEL,
     rateLimit: { max: e.RATE_LIMIT_MAX, timeWindow: window },
     maxTextLength: e.MAX_TEXT_LENGTH,

@@ -64,7 +64,7 @@ async function main (): Promise<void> {
     process.exit(1)
   }
   const screenPool = openScreenPool(config.screenThreads, rules, logger)
-  if (config.rulesWatch) rules.watch()
+  if (config.rulesWatch) rules.watch(200, config.rulesWatchPoll)
   process.on('SIGHUP', () => { void rules.reload() })
 
   const onError = (err: Error): void => logger.warn({ err: err.message }, 'redis connection error')
@@ -80,7 +80,7 @@ async function main (): Promise<void> {
     else logger.info({ signal }, 'shutting down: finishing in-flight requests')
     // close() stops accepting connections and resolves when in-flight requests are done.
     await app.close()
-    rules.close()
+    await rules.close()
     await screenPool?.close()
     redis.disconnect()
     rateLimitRedis.disconnect()

@@ -77,7 +77,7 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
   t.teardown(async () => {
     await app.close()
     await screenPool?.close()
-    rules.close()
+    await rules.close()
     redis.disconnect()
     rateLimitRedis.disconnect()
   })

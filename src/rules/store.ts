@@ -2,7 +2,8 @@
 // completely before one assignment swaps it in. A request reads `current` once and keeps
 // that object for its whole life, so it never sees half of one set and half of another.
 // A broken edit leaves the last good set running and is reported in `lastError`.
-import { watch, type FSWatcher } from 'node:fs'
+import { dirname, resolve, sep } from 'node:path'
+import { watch, type FSWatcher } from 'chokidar'
 import { loadRules, RulesLoadError, type LoadedRules, type LoadOptions, type Problem } from './load.js'
 
 export interface RulesStatus {
@@ -26,6 +27,7 @@ export class RulesStore {
   private lastError: RulesStatus['lastError'] = null
   private watcher: FSWatcher | undefined
   private timer: NodeJS.Timeout | undefined
+  private watching: Promise<void> = Promise.resolve()
   /** The last reload queued: reloads never overlap. */
   private queue: Promise<unknown> = Promise.resolve()
   private readonly listeners: Array<(version: string) => void> = []
@@ -92,21 +94,57 @@ export class RulesStore {
     }
   }
 
-  /** Reload when files in the folder change; editors write in bursts, so wait for quiet. */
-  watch (debounceMs = 200): void {
+  /**
+   * Reload when anything in the folder changes; editors write in bursts, so wait for quiet.
+   * chokidar rather than fs.watch: editors, `sed -i`, git and Kubernetes ConfigMaps save by
+   * renaming, and fs.watch went deaf to a subfolder after the first such save. The parent
+   * folder is watched for this folder's own entry, so a folder deleted and made again is
+   * watched again. `poll` is for file systems that send no events (Docker Desktop bind
+   * mounts, network shares).
+   */
+  watch (debounceMs = 200, poll = false): void {
     if (this.watcher !== undefined) return
-    this.watcher = watch(this.dir, { recursive: true, persistent: false }, (_event, file) => {
+    const dir = resolve(this.dir)
+    const parent = dirname(dir)
+    const inside = (path: string): boolean => path === dir || path.startsWith(dir + sep)
+    const schemas = resolve(dir, 'schemas')
+    this.watcher = watch(parent, {
+      // Only the rules folder and what is in it; the rest of the parent is never read.
+      ignored: (path: string) => path !== parent && !inside(path),
+      ignoreInitial: true,
+      persistent: false,
+      usePolling: poll,
+      interval: 500
+    })
+    const changed = (path: string): void => {
       // schemas/ holds the published JSON Schemas (for editors), which the loader never reads.
-      if (file !== null && /^schemas(?:[/\\]|$)/.test(file)) return
+      if (!inside(path) || path === schemas || path.startsWith(schemas + sep)) return
       clearTimeout(this.timer)
       this.timer = setTimeout(() => { void this.reload() }, debounceMs)
+    }
+    this.watcher.on('all', (_event, path) => { changed(path) })
+    // A file deleted and written again at once (some deploy tools) gives chokidar's own
+    // events nothing to report: its stat sees the same file. The raw event still says so.
+    this.watcher.on('raw', (_event, name: string, details: unknown) => {
+      const watched = (details as { watchedPath?: string } | undefined)?.watchedPath
+      if (watched === undefined) return
+      // A folder's watcher names the entry that changed; a file's watcher names the file.
+      changed(name === '' || watched.endsWith(sep + name) ? watched : resolve(watched, name))
     })
-    this.watcher.on('error', (err) => this.log?.error({ err: err.message }, 'watching the rules folder failed; use SIGHUP or POST /v1/rules/reload'))
+    this.watcher.on('error', (err) => this.log?.error({ err: (err as Error).message }, 'watching the rules folder failed; use SIGHUP or POST /v1/rules/reload'))
+    const watcher = this.watcher
+    this.watching = new Promise((resolve) => watcher.once('ready', () => resolve()))
   }
 
-  close (): void {
+  /** Resolves once the watcher has read the folder and reports changes. */
+  async watchReady (): Promise<void> {
+    await this.watching
+  }
+
+  async close (): Promise<void> {
     clearTimeout(this.timer)
-    this.watcher?.close()
+    const watcher = this.watcher
     this.watcher = undefined
+    await watcher?.close()
   }
 }

@@ -1,10 +1,11 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startRedis, buildTestApp, auth, KEYS, startServer, API_KEYS } from '../helper.js'
 import { copyRules, edit } from './helper.js'
 import { RulesStore } from '../../src/rules/store.js'
+import { loadRules } from '../../src/rules/load.js'
 
 const redis = await startRedis(t)
 const admin = auth(KEYS.admin)
@@ -80,20 +81,73 @@ t.test('a broken edit is kept out and reported; the last good rules keep running
   t.equal((await app.inject({ method: 'POST', url: '/v1/rules/reload', headers: auth(KEYS.alice) })).statusCode, 403)
 })
 
-t.test('the folder is watched: saving a file reloads it', async (t) => {
+/** Waits until `check` holds, or fails the test after `ms`. */
+async function until (t: Test, what: string, check: () => boolean | Promise<boolean>, ms = 15000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      t.fail(`still waiting after ${ms} ms: ${what}`)
+      return
+    }
+    await sleep(25)
+  }
+  t.pass(what)
+}
+
+t.test('the folder is watched through every kind of save, deletion and replacement', async (t) => {
   const dir = await copyRules(t)
   const store = await RulesStore.open(dir)
-  t.teardown(() => store.close())
+  t.teardown(async () => { await store.close() })
   store.watch(50)
   store.watch(50) // a second call is harmless
-  const before = store.status().version
-  edit(dir, 'lists/insults.txt', (s) => s + 'nincompoop\n')
-  for (let i = 0; i < 100 && store.status().version === before; i++) await sleep(50)
-  t.not(store.status().version, before, 'reloaded after the change')
-  t.ok(store.current.ruleset.lexicon.wordsByList.get('insults')!.has('nincompoop'))
+  await store.watchReady()
+  const insults = join(dir, 'lists/insults.txt')
+  const has = (word: string) => (): boolean => store.current.ruleset.lexicon.wordsByList.get('insults')?.has(word) === true
+  const append = (word: string): void => { writeFileSync(insults, `${readFileSync(insults, 'utf8')}${word}\n`) }
+  // As editors and `sed -i` save: a new file renamed over the old one.
+  const renameSave = (word: string): void => {
+    writeFileSync(`${insults}.tmp`, `${readFileSync(insults, 'utf8')}${word}\n`)
+    renameSync(`${insults}.tmp`, insults)
+  }
+
+  append('nincompoop')
+  await until(t, 'an in-place write reloads', has('nincompoop'))
+  renameSave('blatherskite')
+  await until(t, 'a rename-save in a subfolder reloads', has('blatherskite'))
+  append('mumpsimus')
+  await until(t, 'and later writes to the same file still do', has('mumpsimus'))
+
+  const saved = readFileSync(insults, 'utf8')
+  rmSync(insults)
+  await until(t, 'a deleted list file is reported', () => store.status().lastError !== null)
+  t.ok(has('mumpsimus')(), 'while the last good rules keep running')
+  writeFileSync(insults, `${saved}snollygoster\n`)
+  await until(t, 'putting it back reloads and clears the error', () => has('snollygoster')() && store.status().lastError === null)
+
+  // The folder replaced whole, as a deployment or a ConfigMap update does.
+  renameSync(dir, `${dir}.old`)
+  t.teardown(() => { rmSync(`${dir}.old`, { recursive: true, force: true }) })
+  await until(t, 'a deleted folder is reported', () => store.status().lastError !== null)
+  cpSync(`${dir}.old`, dir, { recursive: true })
+  append('lickspittle')
+  await until(t, 'a folder made again is watched again', () => has('lickspittle')() && store.status().lastError === null)
+  append('quidnunc')
+  await until(t, 'and keeps being watched', has('quidnunc'))
+
+  // Five seconds of churn: every kind of change, one after another, at random.
+  let n = 0
+  for (const end = Date.now() + 5000; Date.now() < end; n++) {
+    const word = `churnword${n}`
+    if (n % 3 === 0) append(word)
+    else if (n % 3 === 1) renameSave(word)
+    else { const text = readFileSync(insults, 'utf8'); rmSync(insults); writeFileSync(insults, `${text}${word}\n`) }
+    await sleep(n % 7 === 0 ? 120 : 15)
+  }
+  const fresh = (await loadRules(dir)).ruleset.version
+  await until(t, `after ${n} changes, the running version is a fresh load's`, () => store.status().version === fresh && store.status().lastError === null)
 
   // The published JSON Schemas are not rules: writing them reloads nothing.
-  await sleep(300) // let any late event of the edit above run its reload first
+  await sleep(300) // let any late event of the churn run its reload first
   const loadedAt = store.status().loadedAt
   mkdirSync(join(dir, 'schemas'), { recursive: true })
   writeFileSync(join(dir, 'schemas/lists.schema.json'), '{}\n')
