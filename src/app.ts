@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis'
 import type { Config } from './config.js'
 import type { RulesStore } from './rules/store.js'
 import type { ScreenPool } from './pool/screen-pool.js'
+import type { RedisSupervisor } from './redis/supervisor.js'
 import { ReviewQueue } from './queue/review-queue.js'
 import auth from './http/auth.js'
 import metrics from './http/metrics.js'
@@ -32,6 +33,7 @@ declare module 'fastify' {
     queue: ReviewQueue
     rules: RulesStore
     screenPool: ScreenPool | undefined
+    embeddedRedis: Pick<RedisSupervisor, 'healthy' | 'restarts'> | undefined
   }
 }
 
@@ -44,6 +46,8 @@ export interface AppDeps {
   rules: RulesStore
   /** Worker threads for long comments; without it they are screened on the main thread. */
   screenPool?: ScreenPool
+  /** The supervised embedded redis-server, when REDIS_URL is not set: /healthz reports it. */
+  embeddedRedis?: Pick<RedisSupervisor, 'healthy' | 'restarts'>
   /** The process's pino logger; no logging when absent (tests). */
   logger?: FastifyBaseLogger
 }
@@ -80,6 +84,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('queue', ReviewQueue.fromConfig(deps.redis, config))
   app.decorate('rules', deps.rules)
   app.decorate('screenPool', deps.screenPool)
+  app.decorate('embeddedRedis', deps.embeddedRedis)
 
   // The access log: one line per request, without bodies (no comment text at info level)
   // and without the Authorization header.

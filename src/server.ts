@@ -5,7 +5,8 @@ import { pino } from 'pino'
 import { ConfigError, loadConfig } from './config.js'
 import { buildApp } from './app.js'
 import { connectRedis, waitReady } from './redis/connect.js'
-import { DataDirInUse, RedisServerMissing, startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded.js'
+import { DataDirInUse, RedisServerMissing } from './redis/embedded.js'
+import { RedisSupervisor } from './redis/supervisor.js'
 import { RulesStore } from './rules/store.js'
 import { RulesLoadError } from './rules/load.js'
 import { openScreenPool } from './pool/screen-pool.js'
@@ -33,11 +34,11 @@ async function main (): Promise<void> {
     logger.warn('=================================================================')
   }
 
-  let embedded: EmbeddedRedis | undefined
+  let embedded: RedisSupervisor | undefined
   let url = config.redisUrl
   if (url === undefined) {
     try {
-      embedded = await startEmbeddedRedis({ dir: config.dataDir, onOutput: (line) => logger.debug({ redis: line }) })
+      embedded = await RedisSupervisor.start({ dir: config.dataDir, onOutput: (line) => logger.debug({ redis: line }) }, logger)
     } catch (err) {
       if (err instanceof RedisServerMissing || err instanceof DataDirInUse) {
         logger.fatal(err.message)
@@ -45,14 +46,16 @@ async function main (): Promise<void> {
       }
       throw err
     }
-    url = embedded.url
-    if (embedded.replacedOrphan !== undefined) {
-      logger.warn({ pid: embedded.replacedOrphan }, 'stopped a redis-server left running on the data directory by a killed Moderato process')
+    const first = embedded.redis
+    url = first.url
+    if (first.replacedOrphan !== undefined) {
+      logger.warn({ pid: first.replacedOrphan }, 'stopped a redis-server left running on the data directory by a killed Moderato process')
     }
-    // Whatever ends this process, the private redis-server must not outlive it.
-    const child = embedded.process
-    process.once('exit', () => { if (child.exitCode === null) child.kill('SIGTERM') })
-    logger.info({ dir: embedded.dir, port: embedded.port }, 'started embedded redis-server (appendonly yes, appendfsync always)')
+    // Whatever ends this process, the private redis-server (the one running now, after any
+    // restarts) must not outlive it.
+    const supervisor = embedded
+    process.once('exit', () => { const child = supervisor.redis.process; if (child.exitCode === null) child.kill('SIGTERM') })
+    logger.info({ dir: first.dir, port: first.port }, 'started embedded redis-server (appendonly yes, appendfsync always)')
   }
 
   let rules: RulesStore
@@ -72,7 +75,7 @@ async function main (): Promise<void> {
   const rateLimitRedis = connectRedis(url, { timeoutMs: Math.min(config.redisTimeoutMs, 250), name: 'moderato-ratelimit', onError })
   if (!await waitReady(redis, 5000)) logger.warn('redis is not reachable yet; /readyz reports unavailable until it is')
 
-  const app = await buildApp({ config, redis, rateLimitRedis, rules, logger, ...(screenPool !== undefined ? { screenPool } : {}) })
+  const app = await buildApp({ config, redis, rateLimitRedis, rules, logger, ...(screenPool !== undefined ? { screenPool } : {}), ...(embedded !== undefined ? { embeddedRedis: embedded } : {}) })
 
   // SIGHUP means "reload the rules" here, not "shut down".
   closeWithGrace({ delay: config.shutdownTimeoutMs, skip: ['SIGHUP'] }, async ({ signal, err }) => {

@@ -145,3 +145,27 @@ t.test('a start waits while another holds the claim, and a claim lock left by a 
   t.ok(r.port > 0, 'a lock older than 30 s is stale: the start proceeds')
   await r.stop()
 })
+
+t.test('the service starts its redis-server again when it dies, and every accepted comment is kept', async (t) => {
+  const dataDir = await tempDir(t)
+  const server = startServer(t, { DATA_DIR: dataDir, API_KEYS })
+  const base = await server.address
+  const submit = async (id: string): Promise<number> => (await fetch(`${base}/v1/comments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEYS.site}`, 'content-type': 'application/json' },
+    body: JSON.stringify(comment({ id }))
+  })).status
+  t.equal(await submit('before-the-crash'), 202)
+  const { redisPid } = JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as { redisPid: number }
+  process.kill(redisPid, 'SIGKILL')
+  // Writes answer 503 until it is back, then 202 again, without restarting the service.
+  const deadline = Date.now() + 20000
+  let status = 0
+  while (Date.now() < deadline && (status = await submit('after-the-crash')) !== 202) await new Promise((resolve) => setTimeout(resolve, 50))
+  t.equal(status, 202, 'accepted again')
+  const health = await (await fetch(`${base}/healthz`)).json() as { status: string, embeddedRedisRestarts: number }
+  t.match(health, { status: 'ok', embeddedRedisRestarts: 1 })
+  const kept = await fetch(`${base}/v1/comments/before-the-crash`, { headers: { authorization: `Bearer ${KEYS.site}` } })
+  t.equal(kept.status, 200, 'the comment accepted before the crash is still there')
+  t.match(server.output(), /embedded redis-server died; starting it again/)
+})

@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis'
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded.js'
 import { connectRedis } from '../src/redis/connect.js'
 import { loadConfig, type Config } from '../src/config.js'
-import { buildApp } from '../src/app.js'
+import { buildApp, type AppDeps } from '../src/app.js'
 import { RulesStore } from '../src/rules/store.js'
 import { openScreenPool } from '../src/pool/screen-pool.js'
 
@@ -56,7 +56,7 @@ export interface TestApp {
 }
 
 /** The real app on a given Redis, with a key prefix of its own and the test API keys. */
-export async function buildTestApp (t: Test, redisUrl: string, env: Record<string, string> = {}, logger?: FastifyBaseLogger): Promise<TestApp> {
+export async function buildTestApp (t: Test, redisUrl: string, env: Record<string, string> = {}, logger?: FastifyBaseLogger, deps: Pick<AppDeps, 'embeddedRedis'> = {}): Promise<TestApp> {
   const config = loadConfig({
     API_KEYS,
     REDIS_URL: redisUrl,
@@ -73,7 +73,7 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
   const rules = await RulesStore.open(config.rulesDir, undefined, { models: config.modelDir })
   // Worker threads only where a test asks for them: most tests screen short comments.
   const screenPool = env.SCREEN_THREADS !== undefined ? openScreenPool(config.screenThreads, rules) : undefined
-  const app = await buildApp({ config, redis, rateLimitRedis, rules, ...(logger !== undefined ? { logger } : {}), ...(screenPool !== undefined ? { screenPool } : {}) })
+  const app = await buildApp({ config, redis, rateLimitRedis, rules, ...deps, ...(logger !== undefined ? { logger } : {}), ...(screenPool !== undefined ? { screenPool } : {}) })
   t.teardown(async () => {
     await app.close()
     await screenPool?.close()
@@ -121,4 +121,17 @@ export function startServer (t: Test, env: Record<string, string>): ServerProces
     await exited
   })
   return { child, output: () => out, exited, address }
+}
+
+/** Waits until `check` holds, polling every 25 ms; passes saying `what`, or fails after `ms`. */
+export async function until (t: Test, what: string, check: () => boolean | Promise<boolean>, ms = 20000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      t.fail(`still waiting after ${ms} ms: ${what}`)
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  t.pass(what)
 }

@@ -18,6 +18,9 @@ export interface EmbeddedRedis {
   stop: () => Promise<void>
   /** A crash, for tests: SIGKILL without any flush. */
   kill: () => Promise<void>
+  /** Resolves when the redis-server has exited, for whatever reason, and its claim on the
+   * data directory is released. */
+  exited: Promise<void>
   /** pid of a redis-server left running on this directory by a killed process, now stopped. */
   replacedOrphan?: number
 }
@@ -219,6 +222,7 @@ export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<Emb
     process: child,
     stop: async () => await stopWith('SIGTERM'),
     kill: async () => await stopWith('SIGKILL'),
+    exited,
     ...(replacedOrphan !== undefined ? { replacedOrphan } : {})
   }
 }
@@ -227,7 +231,8 @@ async function waitForPing (url: string, child: ChildProcess, output: string[]):
   const deadline = Date.now() + 10000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited at start: ${output.slice(-5).join(' | ')}`)
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false })
+    // Time-limited: whatever else answers on the port (not our redis-server) must not hold us.
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, connectTimeout: 1000, commandTimeout: 1000 })
     probe.on('error', () => {})
     try {
       await probe.connect()

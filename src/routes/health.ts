@@ -5,15 +5,30 @@ import { VERSION } from '../version.js'
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const Health = Type.Object({
-    status: Type.Literal('ok'),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('unhealthy')]),
     version: Type.String({ description: 'The Moderato release' }),
-    rulesVersion: Type.String({ description: 'The rules this process screens with' })
+    rulesVersion: Type.String({ description: 'The rules this process screens with' }),
+    embeddedRedisRestarts: Type.Optional(Type.Integer({ description: 'Without REDIS_URL: times the embedded redis-server was started again after it died' }))
   })
 
   app.get('/healthz', {
     config: { rateLimit: false },
-    schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Health } }
-  }, async () => ({ status: 'ok' as const, version: VERSION, rulesVersion: app.rules.status().version }))
+    schema: {
+      tags: ['health'],
+      summary: 'The process is alive',
+      description: '503 when the embedded redis-server (no REDIS_URL) died and could not be started again five times in a row: restart the process.',
+      response: { 200: Health, 503: Health }
+    }
+  }, async (_request, reply) => {
+    const embedded = app.embeddedRedis
+    const healthy = embedded?.healthy ?? true
+    return await reply.code(healthy ? 200 : 503).send({
+      status: healthy ? 'ok' as const : 'unhealthy' as const,
+      version: VERSION,
+      rulesVersion: app.rules.status().version,
+      ...(embedded !== undefined ? { embeddedRedisRestarts: embedded.restarts } : {})
+    })
+  })
 
   const Ready = Type.Object({
     status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),

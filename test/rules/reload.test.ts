@@ -1,8 +1,8 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startRedis, buildTestApp, auth, KEYS, startServer, API_KEYS } from '../helper.js'
+import { startRedis, buildTestApp, auth, KEYS, startServer, API_KEYS, until } from '../helper.js'
 import { copyRules, edit } from './helper.js'
 import { RulesStore } from '../../src/rules/store.js'
 import { loadRules } from '../../src/rules/load.js'
@@ -80,19 +80,6 @@ t.test('a broken edit is kept out and reported; the last good rules keep running
   t.equal(now.screening.flags[0].text, 'dunce')
   t.equal((await app.inject({ method: 'POST', url: '/v1/rules/reload', headers: auth(KEYS.alice) })).statusCode, 403)
 })
-
-/** Waits until `check` holds, or fails the test after `ms`. */
-async function until (t: Test, what: string, check: () => boolean | Promise<boolean>, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      t.fail(`still waiting after ${ms} ms: ${what}`)
-      return
-    }
-    await sleep(25)
-  }
-  t.pass(what)
-}
 
 t.test('the folder is watched through every kind of save, deletion and replacement', async (t) => {
   const dir = await copyRules(t)
