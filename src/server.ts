@@ -55,7 +55,7 @@ async function main (): Promise<void> {
     // restarts) must not outlive it.
     const supervisor = embedded
     process.once('exit', () => { const child = supervisor.redis.process; if (child.exitCode === null) child.kill('SIGTERM') })
-    logger.info({ dir: first.dir, port: first.port }, 'started embedded redis-server (appendonly yes, appendfsync always)')
+    logger.info({ dir: first.dir, port: first.port, url: first.url }, `started embedded redis-server at ${first.url} (appendonly yes, appendfsync always)`)
   }
 
   let rules: RulesStore

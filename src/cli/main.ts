@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { ReviewQueue } from '../queue/review-queue.js'
 import { connectRedis, waitReady } from '../redis/connect.js'
+import { embeddedRedisUrl } from '../redis/embedded.js'
 import { check, readDecisions, runBacktest, screenText, test, toInput, writeSchemas, type Result } from './commands.js'
 import type { DecidedInput } from './backtest.js'
 
@@ -20,13 +21,16 @@ const USAGE = `usage: npm run rules -- <command> [options]
   schema [--out dir]                  write the JSON Schemas of the rule files
 
 dir defaults to RULES_DIR (./rules). check, test, screen and backtest use the learned scorer
-in MODEL_DIR (./models) or --models <dir>, as policy.yaml's model section says. export and "--against redis" read REDIS_URL and REDIS_PREFIX.`
+in MODEL_DIR (./models) or --models <dir>, as policy.yaml's model section says. export and "--against redis" read REDIS_URL and REDIS_PREFIX; without REDIS_URL, they use the
+embedded redis-server of a service running on DATA_DIR (./data).`
 
 async function withQueue<T> (f: (queue: ReviewQueue) => Promise<T>): Promise<T> {
   const config = loadConfig()
-  if (config.redisUrl === undefined) throw new Error('set REDIS_URL to the Redis that holds the decisions (e.g. redis://127.0.0.1:6379)')
+  // Without REDIS_URL, the embedded redis-server of a service running on DATA_DIR.
+  const url = config.redisUrl ?? await embeddedRedisUrl(config.dataDir)
+  if (url === undefined) throw new Error(`set REDIS_URL to the Redis that holds the decisions (e.g. redis://127.0.0.1:6379); no service runs an embedded redis-server on DATA_DIR (${config.dataDir})`)
   // The service's connection settings: no command waits for a Redis that is not there.
-  const redis = connectRedis(config.redisUrl, { timeoutMs: config.redisTimeoutMs, name: 'moderato-rules' })
+  const redis = connectRedis(url, { timeoutMs: config.redisTimeoutMs, name: 'moderato-rules' })
   try {
     if (!await waitReady(redis, 5000)) throw new Error('cannot reach the Redis at REDIS_URL within 5 s')
     return await f(ReviewQueue.fromConfig(redis, config))

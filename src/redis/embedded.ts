@@ -63,7 +63,12 @@ export interface EmbeddedOptions {
 // child, and two redis-servers must never share one append-only file: the next start reads
 // this record and stops such an orphan (SIGTERM: it flushes its AOF and exits) first.
 const OWNER_FILE = 'moderato-embedded.json'
-interface OwnerRecord { ownerPid: number, redisPid: number }
+interface OwnerRecord {
+  ownerPid: number
+  redisPid: number
+  /** Where its redis-server listens, for tools such as the rules CLI (see embeddedRedisUrl). */
+  url?: string
+}
 
 function alive (pid: number): boolean {
   try {
@@ -161,6 +166,15 @@ async function readOwner (file: string): Promise<OwnerRecord | undefined> {
   }
 }
 
+/**
+ * The URL of the redis-server a running service keeps in this data directory, or undefined
+ * when none runs there: tools on the same machine need not read its random port from the log.
+ */
+export async function embeddedRedisUrl (dataDir: string): Promise<string | undefined> {
+  const owner = await readOwner(join(resolve(dataDir), OWNER_FILE))
+  return owner?.url !== undefined && owner.redisPid > 0 && runs(owner.redisPid, 'redis-server') ? owner.url : undefined
+}
+
 /** Removes the owner record once its redis-server has exited, unless a newer one replaced it. */
 async function releaseDataDir (dir: string, record: OwnerRecord): Promise<void> {
   const file = join(dir, OWNER_FILE)
@@ -208,8 +222,8 @@ export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<Emb
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => {
     void releaseDataDir(dir, record).finally(resolveExit)
   }))
-  await writeOwner(join(dir, OWNER_FILE), record)
   const url = `redis://127.0.0.1:${port}`
+  await writeOwner(join(dir, OWNER_FILE), { ...record, url })
   await waitForPing(url, child, output)
   const stopWith = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)

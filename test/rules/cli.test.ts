@@ -119,8 +119,14 @@ t.test('export from Redis, and backtest straight from Redis', async (t) => {
   const viaFile = JSON.parse((await main(['backtest', '--current', RULES_DIR, '--rules', RULES_DIR, '--against', out, '--json'])).out)
   t.same(viaFile, report, 'the exported file backtests like Redis itself')
 
+  // Without REDIS_URL: the embedded redis-server of the service running on DATA_DIR.
   delete process.env.REDIS_URL
-  await t.rejects(main(['export']), { message: /set REDIS_URL/ })
+  process.env.DATA_DIR = redis.dir
+  t.teardown(() => { delete process.env.DATA_DIR })
+  const again = join(await tempDir(t), 'again.jsonl')
+  t.equal((await main(['export', '--out', again])).out, `wrote 3 decided comments to ${again}`, 'found through DATA_DIR')
+  process.env.DATA_DIR = await tempDir(t)
+  await t.rejects(main(['export']), { message: /set REDIS_URL.*no service runs an embedded redis-server on DATA_DIR/ })
 })
 
 t.test('the published JSON Schemas match the code', async (t) => {
