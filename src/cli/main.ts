@@ -32,7 +32,7 @@ async function withQueue<T> (f: (queue: ReviewQueue) => Promise<T>): Promise<T> 
   // The service's connection settings: no command waits for a Redis that is not there.
   const redis = connectRedis(url, { timeoutMs: config.redisTimeoutMs, name: 'moderato-rules' })
   try {
-    if (!await waitReady(redis, 5000)) throw new Error('cannot reach the Redis at REDIS_URL within 5 s')
+    if (!await waitReady(redis, 5000)) throw new Error(`cannot reach the Redis at ${config.redisUrl !== undefined ? 'REDIS_URL' : `the URL that DATA_DIR (${config.dataDir}) names`} within 5 s`)
     return await f(ReviewQueue.fromConfig(redis, config))
   } finally {
     redis.disconnect()
