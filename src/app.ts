@@ -33,9 +33,12 @@ declare module 'fastify' {
     queue: ReviewQueue
     rules: RulesStore
     screenPool: ScreenPool | undefined
-    embeddedRedis: Pick<RedisSupervisor, 'healthy' | 'restarts'> | undefined
+    embeddedRedis: EmbeddedRedisHealth | undefined
   }
 }
+
+/** What /healthz and /metrics read of the supervised embedded redis-server. */
+type EmbeddedRedisHealth = Pick<RedisSupervisor, 'healthy' | 'restarts'>
 
 export interface AppDeps {
   config: Config
@@ -47,7 +50,7 @@ export interface AppDeps {
   /** Worker threads for long comments; without it they are screened on the main thread. */
   screenPool?: ScreenPool
   /** The supervised embedded redis-server, when REDIS_URL is not set: /healthz reports it. */
-  embeddedRedis?: Pick<RedisSupervisor, 'healthy' | 'restarts'>
+  embeddedRedis?: EmbeddedRedisHealth
   /** The process's pino logger; no logging when absent (tests). */
   logger?: FastifyBaseLogger
 }

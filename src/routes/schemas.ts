@@ -57,5 +57,3 @@ export function decisionView (d: StoredDecision, withNote: boolean): Static<type
     ...(d.automatic === true ? { automatic: true } : {})
   }
 }
-
-export const errorResponses = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Type.Ref('Error')]))
