@@ -23,8 +23,8 @@ export interface QueueResults {
 async function cycle (queue: ReviewQueue, times: number[], n: number, refill: (count: number) => Promise<void>): Promise<void> {
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint()
-    const [item] = await queue.claim('bench-moderator', { max: 1, leaseMs: 60000 })
-    await queue.decide(item!.id, 'bench-moderator', 'approve')
+    const [item] = await queue.claim(['bench'], 'bench-moderator', { max: 1, leaseMs: 60000 })
+    await queue.site('bench').decide(item!.id, 'bench-moderator', 'approve')
     times.push(Number(process.hrtime.bigint() - t0) / 1000)
     await refill(1)
   }
@@ -41,7 +41,7 @@ function queueOn (redisUrl: string, screened: Array<{ text: string, screening: S
       await Promise.all(Array.from({ length: batch }, () => {
         const s = screened[seq % screened.length]!
         const id = `bench-${seq++}`
-        return queue.enqueue({ id, articleId: 'a1', text: s.text, submittedBy: 'bench' }, s.screening, { status: 'pending', lane: 'normal' })
+        return queue.site('bench').enqueue({ id, articleId: 'a1', text: s.text, submittedBy: 'bench' }, s.screening, { status: 'pending', lane: 'normal' })
       }))
       done += batch
     }

@@ -51,7 +51,17 @@ const EnvSchema = Type.Object({
 type Env = Static<typeof EnvSchema>
 
 export type Role = 'site' | 'moderator' | 'admin'
-export interface ApiKey { role: Role, name: string, secret: string }
+
+/** What a site id (a site key's name) may contain: it becomes part of Redis keys, inside a hash tag. */
+export const SITE_ID = /^[A-Za-z0-9._-]{1,64}$/
+export interface ApiKey {
+  role: Role
+  /** A site key's name is its site id. */
+  name: string
+  secret: string
+  /** A moderator key limited to these sites ("moderator:alice@site-a+site-b:secret"); absent: every site. */
+  sites?: string[]
+}
 
 export interface Config {
   env: string
@@ -99,8 +109,9 @@ const AUTOMATIC_DECIDER = 'moderato'
 export function parseApiKeys (value: string): ApiKey[] {
   const keys: ApiKey[] = []
   for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [role, name, ...rest] = item.split(':')
+    const [role, who, ...rest] = item.split(':')
     const secret = rest.join(':')
+    const [name, scope] = who === undefined ? [] : who.split('@', 2)
     if (role !== 'site' && role !== 'moderator' && role !== 'admin') {
       throw new ConfigError(`API_KEYS: "${role ?? ''}" is not a role in "${role ?? ''}:${name ?? ''}:…" (use site, moderator or admin)`)
     }
@@ -109,7 +120,14 @@ export function parseApiKeys (value: string): ApiKey[] {
     if (/\s/.test(secret)) throw new ConfigError(`API_KEYS: the secret of "${role}:${name}" contains white space, which a Bearer token cannot carry; use a secret without spaces`)
     if (name.toLowerCase() === AUTOMATIC_DECIDER) throw new ConfigError(`API_KEYS: "${role}:${name}": the name "${AUTOMATIC_DECIDER}" is reserved for automatic decisions; choose another name`)
     if (keys.some((k) => k.secret === secret)) throw new ConfigError(`API_KEYS: the secret of "${role}:${name}" is used twice`)
-    keys.push({ role, name, secret })
+    if (role === 'site' && !SITE_ID.test(name)) throw new ConfigError(`API_KEYS: "site:${name}": a site key's name is its site id: 1 to 64 letters, digits, ".", "_" or "-"`)
+    const sites = scope?.split('+')
+    if (sites !== undefined) {
+      if (role !== 'moderator') throw new ConfigError(`API_KEYS: "${role}:${who}": only moderator keys can be limited to sites ("moderator:name@site-a+site-b:secret")`)
+      const bad = sites.find((s) => !SITE_ID.test(s))
+      if (bad !== undefined) throw new ConfigError(`API_KEYS: "${role}:${who}": "${bad}" is not a site id; list sites as name@site-a+site-b`)
+    }
+    keys.push({ role, name, secret, ...(sites !== undefined ? { sites } : {}) })
   }
   return keys
 }

@@ -5,6 +5,7 @@ import { pino } from 'pino'
 import { ConfigError, loadConfig } from './config.js'
 import { buildApp } from './app.js'
 import { connectRedis, waitReady } from './redis/connect.js'
+import { hasLegacyData } from './queue/migrate.js'
 import { DataDirInUse, RedisServerMissing } from './redis/embedded.js'
 import { RedisSupervisor } from './redis/supervisor.js'
 import { RulesStore } from './rules/store.js'
@@ -74,6 +75,10 @@ async function main (): Promise<void> {
   const redis = connectRedis(url, { timeoutMs: config.redisTimeoutMs, name: 'moderato', onError })
   const rateLimitRedis = connectRedis(url, { timeoutMs: Math.min(config.redisTimeoutMs, 250), name: 'moderato-ratelimit', onError })
   if (!await waitReady(redis, 5000)) logger.warn('redis is not reachable yet; /readyz reports unavailable until it is')
+  // Comments stored by a version before sites are invisible to this one until moved.
+  else if (await hasLegacyData(redis, config.redisPrefix).catch(() => false)) {
+    logger.error('this Redis holds comments in the layout before sites (keys under "{q}"): they are not served until moved; stop the service and run "npm run rules -- migrate" (see the README, "Sites")')
+  }
 
   const app = await buildApp({ config, redis, rateLimitRedis, rules, logger, ...(screenPool !== undefined ? { screenPool } : {}), ...(embedded !== undefined ? { embeddedRedis: embedded } : {}) })
 

@@ -28,7 +28,11 @@ t.test('a bad value names the variable', async (t) => {
     [{ API_KEYS: 'site:rasa' }, /API_KEYS/],
     [{ API_KEYS: 'root:rasa:12345678' }, /API_KEYS: "root" is not a role/],
     [{ API_KEYS: 'site:rasa:short' }, /shorter than 8/],
-    [{ API_KEYS: 'site:a:samesecret,moderator:b:samesecret' }, /used twice/]
+    [{ API_KEYS: 'site:a:samesecret,moderator:b:samesecret' }, /used twice/],
+    [{ API_KEYS: 'site:my site:12345678' }, /site key's name is its site id/],
+    [{ API_KEYS: 'site:a{b}:12345678' }, /site key's name is its site id/],
+    [{ API_KEYS: 'admin:ops@rasa:12345678' }, /only moderator keys can be limited/],
+    [{ API_KEYS: 'moderator:sam@rasa+{x}:12345678' }, /"\{x\}" is not a site id/]
   ]
   for (const [env, message] of cases) {
     t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))
@@ -68,4 +72,9 @@ t.test('numbers and durations', async (t) => {
   t.equal(loadConfig({ SCREEN_THREADS: '0' }).screenThreads, 0, 'long comments on the main thread')
   t.equal(loadConfig({ RETENTION_DAYS: '30' }).retentionMs, 30 * 86400000)
   t.equal(loadConfig({ RETENTION_DAYS: '0.5' }).retentionMs, 43200000, 'fractions of a day')
+})
+
+t.test('a moderator key can be limited to sites; without a scope it sees every site', async (t) => {
+  const config = loadConfig({ API_KEYS: 'moderator:sam@rasa+other:12345678,moderator:ann:87654321' })
+  t.same(config.apiKeys.map((k) => [k.name, k.sites]), [['sam', ['rasa', 'other']], ['ann', undefined]])
 })

@@ -17,7 +17,7 @@ t.test('the README documents every error code in src/', async (t) => {
     for (const m of text.matchAll(/HttpError\(\d{3}, '([A-Z_]+)'|code: '([A-Z_]+)'/g)) codes.add(m[1] ?? m[2]!)
   }
   // The queue's own codes, mapped one to one (NOT_FOUND becomes COMMENT_NOT_FOUND).
-  const queue = readFileSync(join(ROOT, 'src/queue/review-queue.ts'), 'utf8')
+  const queue = readFileSync(join(ROOT, 'src/queue/records.ts'), 'utf8')
   for (const m of /type QueueErrorCode = ([^\n]+)/.exec(queue)![1]!.matchAll(/'([A-Z_]+)'/g)) codes.add(m[1] === 'NOT_FOUND' ? 'COMMENT_NOT_FOUND' : m[1]!)
   t.ok(codes.size >= 20, `${codes.size} codes found`)
   const table = readFileSync(join(ROOT, 'README.md'), 'utf8')

@@ -2,7 +2,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startRedis, buildTestApp, auth, KEYS, comment, ROOT } from './helper.js'
-import { QueueKeys } from '../src/queue/keys.js'
+import { SiteKeys } from '../src/queue/keys.js'
 
 const redis = await startRedis(t)
 const { app, redis: client, config } = await buildTestApp(t, redis.url, { MAX_TEXT_LENGTH: '200' })
@@ -82,9 +82,9 @@ t.test('idempotency: 20 racing duplicates make one comment and one queue entry',
   t.equal(replies.filter((r) => r.headers['idempotent-replayed'] === 'false').length, 1, 'exactly one created it')
   const bodies = new Set(replies.map((r) => r.body))
   t.equal(bodies.size, 1, 'every duplicate got the same answer')
-  const members = await client.zrange(`${config.redisPrefix}:{q}:ready:normal`, '0', '-1')
+  const members = await client.zrange(`${config.redisPrefix}:{s:rasa}:ready:normal`, '0', '-1')
   t.equal(members.filter((m) => m === 'race-1').length, 1, 'one queue entry')
-  t.equal(await client.llen(`${config.redisPrefix}:{q}:h:race-1`), 2, 'history: screened and queued, once')
+  t.equal(await client.llen(`${config.redisPrefix}:{s:rasa}:h:race-1`), 2, 'history: screened and queued, once')
 })
 
 t.test('the same id with other fields is 409 ID_CONFLICT, never a silent replay', async (t) => {
@@ -113,7 +113,7 @@ t.test('the same id with other fields is 409 ID_CONFLICT, never a silent replay'
 
 t.test('a comment stored before fingerprints existed still replays', async (t) => {
   const first = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'legacy-1' }) })
-  await client.hdel(new QueueKeys(config.redisPrefix).comment('legacy-1'), 'fingerprint')
+  await client.hdel(new SiteKeys(config.redisPrefix, 'rasa').comment('legacy-1'), 'fingerprint')
   const again = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'legacy-1', text: 'Whatever was sent.' }) })
   t.equal(again.headers['idempotent-replayed'], 'true')
   t.same(again.json(), first.json())

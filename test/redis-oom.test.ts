@@ -6,7 +6,7 @@ import t from 'tap'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
-import { QueueKeys } from '../src/queue/keys.js'
+import { SiteKeys } from '../src/queue/keys.js'
 
 t.test('writes refused for memory are 503 STORE_UNAVAILABLE, and the log keeps no comment text', async (t) => {
   const redis = await startRedis(t)
@@ -43,7 +43,7 @@ t.test('an unexpected Redis error is a 500 whose log line names the error, not t
   const sink = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done() } })
   const { app, redis: client, config } = await buildTestApp(t, redis.url, {}, pino({ level: 'info' }, sink))
   // A damaged store: the comment's hash is a string, so the intake script fails (WRONGTYPE).
-  await client.set(new QueueKeys(config.redisPrefix).comment('broken-1'), 'not a hash')
+  await client.set(new SiteKeys(config.redisPrefix, 'rasa').comment('broken-1'), 'not a hash')
   const res = await app.inject({ method: 'POST', url: '/v1/comments', headers: auth(KEYS.site), payload: comment({ id: 'broken-1', text: 'Distinctive words of comment broken-1', author: { id: 'author-b', name: 'Bea Author' } }) })
   t.match(res.json(), { statusCode: 500, code: 'INTERNAL_ERROR' })
   const errors = lines.map((l) => JSON.parse(l) as { msg: string, err?: Record<string, unknown> }).filter((e) => e.msg === 'unhandled error')

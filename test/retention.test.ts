@@ -16,7 +16,7 @@ async function fresh (t: Test, env: Record<string, string> = {}) {
     await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id, ...(text !== undefined ? { text } : {}) }) })
   const status = async (id: string) => (await app.inject({ method: 'GET', url: `/v1/comments/${id}`, headers: site })).statusCode
   const feed = async () => (await app.inject({ method: 'GET', url: '/v1/decisions', headers: site })).json().items.map((i: { id: string }) => i.id)
-  const keysOf = (id: string) => [built.config.redisPrefix + ':{q}:c:' + id, built.config.redisPrefix + ':{q}:h:' + id]
+  const keysOf = (id: string) => [built.config.redisPrefix + ':{s:rasa}:c:' + id, built.config.redisPrefix + ':{s:rasa}:h:' + id]
   const ttls = async (id: string) => await Promise.all(keysOf(id).map(async (k) => await built.redis.pttl(k)))
   return { ...built, submit, status, feed, keysOf, ttls }
 }

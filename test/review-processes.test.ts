@@ -75,7 +75,7 @@ t.test('moderators on two processes; one process is SIGKILLed mid-decisions', as
 
   const admin = new Redis(redis.url)
   t.teardown(() => admin.disconnect())
-  const feed = await admin.xrange('procs:{q}:decisions', '-', '+')
+  const feed = await admin.xrange('procs:{s:rasa}:decisions', '-', '+')
   const perId = new Map<string, number>()
   for (const [, fields] of feed) {
     const id = fields[fields.indexOf('id') + 1]!
@@ -85,7 +85,7 @@ t.test('moderators on two processes; one process is SIGKILLed mid-decisions', as
   t.same(twice, [], 'no comment decided twice')
   t.equal(perId.size, TOTAL, 'every comment decided in the end: none lost')
   for (let i = 0; i < TOTAL; i++) {
-    const status = await admin.hget(`procs:{q}:c:p${i}`, 'status')
+    const status = await admin.hget(`procs:{s:rasa}:c:p${i}`, 'status')
     t.ok(status === 'approved' || status === 'rejected', `p${i} is decided (${status})`)
   }
   const stats = await call(baseB, KEYS.admin, 'GET', '/v1/review/stats')

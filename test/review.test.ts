@@ -31,7 +31,7 @@ t.test('claim: most urgent lane first, oldest first, never one comment to two ho
   t.equal(first.statusCode, 200)
   const items = first.json().items
   t.same(items.map((i: { id: string }) => i.id), ['u1', 'u2', 'h1'])
-  t.same(Object.keys(items[0]).sort(), ['articleId', 'attempts', 'id', 'leaseExpiresAt', 'screening', 'text'])
+  t.same(Object.keys(items[0]).sort(), ['articleId', 'attempts', 'id', 'leaseExpiresAt', 'screening', 'site', 'text'])
   t.equal(items[0].attempts, 1)
   t.ok(Date.parse(items[0].leaseExpiresAt) > Date.now() + 50000, 'lease of about 60 s')
   const second = await claim(bob, { max: 10 })
@@ -101,7 +101,7 @@ t.test('decisions: only the holder, reason required to reject, idempotent, shown
 t.test('lease expiry: redelivered with attempts + 1; the old holder gets 409', async (t) => {
   const { submit, decide, app } = await fresh(t)
   await submit('e1')
-  const [held] = await app.queue.claim('alice', { max: 1, leaseMs: 150 })
+  const [held] = await app.queue.claim(['rasa'], 'alice', { max: 1, leaseMs: 150 })
   t.equal(held!.attempts, 1)
   await sleep(250)
   const again = await app.inject({ method: 'POST', url: '/v1/review/claim', headers: bob, payload: { max: 1 } })
@@ -125,7 +125,7 @@ t.test('lease expiry: redelivered with attempts + 1; the old holder gets 409', a
 t.test('an expired lease is refused even before anyone else claims it', async (t) => {
   const { submit, decide, app, claim } = await fresh(t)
   await submit('x1')
-  await app.queue.claim('alice', { max: 1, leaseMs: 100 })
+  await app.queue.claim(['rasa'], 'alice', { max: 1, leaseMs: 100 })
   await sleep(200)
   const res = await decide(alice, 'x1', { decision: 'approve' })
   t.equal(res.statusCode, 409)
@@ -159,7 +159,7 @@ t.test('dead-letter lane after MAX_ATTEMPTS deliveries; still claimable on reque
   const { submit, app, claim, decide } = await fresh(t, { MAX_ATTEMPTS: '2' })
   await submit('z1')
   for (let i = 0; i < 2; i++) {
-    const got = await app.queue.claim('alice', { max: 1, leaseMs: 50 })
+    const got = await app.queue.claim(['rasa'], 'alice', { max: 1, leaseMs: 50 })
     t.same(got.map((g) => g.id), ['z1'])
     await sleep(100)
   }
@@ -271,7 +271,7 @@ async function leaseOver (expires: number): Promise<void> {
 t.test('an expired lease answers LEASE_EXPIRED to its holder however soon they come back', async (t) => {
   const { submit, decide, app, claim } = await fresh(t)
   for (const id of ['le1', 'le2', 'le3']) await submit(id)
-  const leases = await app.queue.claim('alice', { max: 3, leaseMs: 100 })
+  const leases = await app.queue.claim(['rasa'], 'alice', { max: 3, leaseMs: 100 })
   await leaseOver(Math.max(...leases.map((l) => l.leaseExpiresAt)))
   // Bob's claim of the dead-letter lane sweeps every expired lease back, and takes none.
   t.same((await claim(bob, { lane: 'dead' })).json().items, [])
@@ -303,16 +303,16 @@ t.test('queue figures count comments behind expired leases as waiting, in the la
   const { submit, app } = await fresh(t, { MAX_ATTEMPTS: '2' })
   for (const id of ['q1', 'q2', 'q3']) await submit(id)
   await submit('u1', 'I will kill you')
-  const first = await app.queue.claim('alice', { max: 4, leaseMs: 100 })
+  const first = await app.queue.claim(['rasa'], 'alice', { max: 4, leaseMs: 100 })
   t.equal(first.length, 4)
   await leaseOver(Math.max(...first.map((l) => l.leaseExpiresAt)))
   // Bob's claims sweep all four back; u1 and q1 are delivered a second time, and when those
   // leases run out too they have used their two attempts.
-  const [second] = await app.queue.claim('bob', { max: 1, leaseMs: 100 })
+  const [second] = await app.queue.claim(['rasa'], 'bob', { max: 1, leaseMs: 100 })
   t.equal(second!.id, 'u1')
-  const [third] = await app.queue.claim('bob', { max: 1, leaseMs: 100 })
+  const [third] = await app.queue.claim(['rasa'], 'bob', { max: 1, leaseMs: 100 })
   t.equal(third!.id, 'q1')
-  await app.queue.claim('carol', { max: 1, leaseMs: 600000 })
+  await app.queue.claim(['rasa'], 'carol', { max: 1, leaseMs: 600000 })
   await leaseOver(Math.max(second!.leaseExpiresAt, third!.leaseExpiresAt))
 
   const stats = (await app.inject({ url: '/v1/review/stats', headers: auth(KEYS.admin) })).json()
@@ -325,7 +325,7 @@ t.test('queue figures count comments behind expired leases as waiting, in the la
   const metrics = (await app.inject({ url: '/metrics', headers: auth(KEYS.admin) })).body
   t.match(metrics, /^moderato_queue_expired_leases 2$/m)
   t.match(metrics, /^moderato_queue_depth\{lane="dead"\} 2$/m)
-  const swept = await app.queue.claim('dave', { max: 10, leaseMs: 600000 })
+  const swept = await app.queue.claim(['rasa'], 'dave', { max: 10, leaseMs: 600000 })
   t.same(swept.map((s) => s.id), ['q3'], 'a claim sweeps them back; dead letters are claimed only on request')
   const after = (await app.inject({ url: '/v1/review/stats', headers: auth(KEYS.admin) })).json()
   t.same([after.expiredLeases, after.lanes.dead.depth, after.lanes.normal.depth], [0, 2, 0], 'the same comments, now in the lanes themselves')

@@ -50,7 +50,7 @@ t.test('SIGTERM finishes in-flight requests before exiting', async (t) => {
   t.same(responses.map((r) => r.status), Array(10).fill(202), 'every in-flight request completed')
   t.equal(await p.exited, 0)
   t.match(p.output(), /finishing in-flight requests/)
-  for (let i = 0; i < 10; i++) t.equal(await admin.hget(`drain:{q}:c:drain-${i}`, 'status'), 'pending')
+  for (let i = 0; i < 10; i++) t.equal(await admin.hget(`drain:{s:rasa}:c:drain-${i}`, 'status'), 'pending')
 })
 
 t.test('redis-server missing: exits saying how to install it or set REDIS_URL', async (t) => {

@@ -1,7 +1,9 @@
 // The rules CLI: argument parsing and dispatch. rules.ts is the program around it.
 import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
+import type { Redis } from 'ioredis'
+import { loadConfig, type Config } from '../config.js'
+import { migrateLegacy } from '../queue/migrate.js'
 import { ReviewQueue } from '../queue/review-queue.js'
 import { connectRedis, waitReady } from '../redis/connect.js'
 import { embeddedRedisUrl } from '../redis/embedded.js'
@@ -14,17 +16,26 @@ const USAGE = `usage: npm run rules -- <command> [options]
   test [dir]                          run the example cases in <dir>/tests.yaml
   screen [--rules dir] [--people "A B,C D"] "text"
                                       screen one text and show each flag in it
-  backtest --rules <proposed dir> --against <decisions.jsonl | redis> [--current dir] [--json]
+  backtest --rules <proposed dir> --against <decisions.jsonl | redis> [--current dir] [--site s] [--json]
                                       replay decided comments through the current and the
                                       proposed rules: per-rule precision, changed verdicts
-  export [--out file.jsonl]           write decided comments from Redis as JSON lines
+  export [--out file.jsonl] [--site s]
+                                      write decided comments from Redis as JSON lines
+                                      (every site, or those named: --site a,b)
   schema [--out dir]                  write the JSON Schemas of the rule files
+  migrate [--site s]                  move a store written before sites (one "{q}" tag) to
+                                      the per-site layout; idempotent; stop the service first.
+                                      --site: the site of feed entries whose comment is gone
 
 dir defaults to RULES_DIR (./rules). check, test, screen and backtest use the learned scorer
-in MODEL_DIR (./models) or --models <dir>, as policy.yaml's model section says. export and "--against redis" read REDIS_URL and REDIS_PREFIX; without REDIS_URL, they use the
+in MODEL_DIR (./models) or --models <dir>, as policy.yaml's model section says. export, migrate and "--against redis" read REDIS_URL and REDIS_PREFIX; without REDIS_URL, they use the
 embedded redis-server of a service running on DATA_DIR (./data).`
 
 async function withQueue<T> (f: (queue: ReviewQueue) => Promise<T>): Promise<T> {
+  return await withRedis(async (redis, config) => await f(ReviewQueue.fromConfig(redis, config)))
+}
+
+async function withRedis<T> (f: (redis: Redis, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig()
   // Without REDIS_URL, the embedded redis-server of a service running on DATA_DIR.
   const url = config.redisUrl ?? await embeddedRedisUrl(config.dataDir)
@@ -33,16 +44,21 @@ async function withQueue<T> (f: (queue: ReviewQueue) => Promise<T>): Promise<T> 
   const redis = connectRedis(url, { timeoutMs: config.redisTimeoutMs, name: 'moderato-rules' })
   try {
     if (!await waitReady(redis, 5000)) throw new Error(`cannot reach the Redis at ${config.redisUrl !== undefined ? 'REDIS_URL' : `the URL that DATA_DIR (${config.dataDir}) names`} within 5 s`)
-    return await f(ReviewQueue.fromConfig(redis, config))
+    return await f(redis, config)
   } finally {
     redis.disconnect()
   }
 }
 
-async function fromRedis (): Promise<DecidedInput[]> {
+/** The sites named by --site (comma-separated), or every site the store knows. */
+async function sitesOf (queue: ReviewQueue, site: string | undefined): Promise<string[]> {
+  return site !== undefined ? site.split(',').map((s) => s.trim()).filter(Boolean) : await queue.sites()
+}
+
+async function fromRedis (site: string | undefined): Promise<DecidedInput[]> {
   return await withQueue(async (queue) => {
     const out: DecidedInput[] = []
-    for await (const c of queue.exportDecided()) out.push(toInput(c, `comment ${c.id}`))
+    for await (const c of queue.exportDecided(await sitesOf(queue, site))) out.push(toInput(c, `comment ${c.site}/${c.id}`))
     return out
   })
 }
@@ -57,6 +73,7 @@ export async function main (argv: string[]): Promise<Result> {
       current: { type: 'string' },
       against: { type: 'string' },
       people: { type: 'string' },
+      site: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
@@ -77,7 +94,7 @@ export async function main (argv: string[]): Promise<Result> {
     }
     case 'backtest': {
       if (values.rules === undefined || values.against === undefined) return { code: 2, out: 'backtest needs --rules <proposed dir> and --against <decisions.jsonl | redis>' }
-      const comments = values.against === 'redis' ? await fromRedis() : await readDecisions(values.against)
+      const comments = values.against === 'redis' ? await fromRedis(values.site) : await readDecisions(values.against)
       const r = await runBacktest(values.current ?? defaultDir(), values.rules, comments, models)
       return values.json && r.report !== undefined ? { code: r.code, out: JSON.stringify(r.report, null, 2) } : r
     }
@@ -85,7 +102,7 @@ export async function main (argv: string[]): Promise<Result> {
       let n = 0
       const out = values.out !== undefined ? createWriteStream(values.out) : process.stdout
       await withQueue(async (queue) => {
-        for await (const c of queue.exportDecided()) {
+        for await (const c of queue.exportDecided(await sitesOf(queue, values.site))) {
           out.write(JSON.stringify(c) + '\n')
           n++
         }
@@ -96,6 +113,18 @@ export async function main (argv: string[]): Promise<Result> {
         return { code: 0, out: `wrote ${n} decided comments to ${values.out}` }
       }
       return { code: 0, out: '' }
+    }
+    case 'migrate': {
+      const report = await withRedis(async (redis, config) => {
+        const sites = config.apiKeys.filter((k) => k.role === 'site').map((k) => k.name)
+        // Feed entries of comments already gone (retention) go to --site, or the only site.
+        const defaultSite = values.site ?? (sites.length === 1 ? sites[0] : undefined)
+        return await migrateLegacy(redis, { prefix: config.redisPrefix, ...(defaultSite !== undefined ? { defaultSite } : {}) })
+      })
+      const lines = [`moved ${report.comments} comments and ${report.feedEntries} feed entries to ${report.sites.length} sites (${report.sites.join(', ') || 'none'})`]
+      for (const s of report.skipped.slice(0, 20)) lines.push(`  left in place: ${s.id}: ${s.why}`)
+      if (report.skipped.length > 20) lines.push(`  … and ${report.skipped.length - 20} more`)
+      return { code: report.skipped.length > 0 ? 1 : 0, out: lines.join('\n') }
     }
     case 'schema': return await writeSchemas(values.out ?? 'rules/schemas')
     case 'help': return { code: 0, out: USAGE }

@@ -6,7 +6,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ApiKey, Role } from '../config.js'
 import { HttpError } from './errors.js'
 
-export interface Principal { role: Role, name: string }
+export interface Principal {
+  role: Role
+  name: string
+  /** A moderator limited to these sites; absent: every site (moderators, admins) or its own (site keys). */
+  sites?: string[]
+}
 
 declare module 'fastify' {
   interface FastifyRequest { principal?: Principal }
@@ -16,7 +21,7 @@ declare module 'fastify' {
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
 
 export function keyLookup (keys: ApiKey[]): (secret: string) => Principal | undefined {
-  const table = keys.map((k) => ({ hash: digest(k.secret), principal: { role: k.role, name: k.name } }))
+  const table = keys.map((k) => ({ hash: digest(k.secret), principal: { role: k.role, name: k.name, ...(k.sites !== undefined ? { sites: k.sites } : {}) } }))
   return (secret) => {
     // Equal-length digests compared in constant time, and every key is compared, so the
     // time taken says nothing about how much of a secret was right or which key matched.

@@ -89,7 +89,7 @@ const metricsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     leased.reset()
     expiredLeases.reset()
     try {
-      const stats = await app.queue.stats()
+      const stats = await app.queue.stats(await app.queue.sites())
       for (const lane of ALL_LANES) {
         depth.set({ lane }, stats.lanes[lane].depth)
         const age = stats.lanes[lane].oldestAgeSeconds

@@ -1,16 +1,20 @@
 // Every Redis key Moderato uses is built here, and nowhere else.
-// All keys share the hash tag "{q}", so the Lua scripts that touch several of them run
-// unchanged on Redis Cluster (one slot). The scripts build per-comment keys from the same
-// prefix (as BullMQ does with job keys), which stays inside that slot.
+// Each site's keys share one hash tag, "{s:<site>}": on Redis Cluster a site lives in one
+// slot (so its scripts are atomic there), and different sites spread over the shards.
+// Scripts receive every key they touch in KEYS (see scriptKeys), never build one.
 import { DEAD_LANE, LANES } from '../screening/types.js'
+import { SITE_ID } from '../config.js'
 
 export type QueueLane = typeof LANES[number] | typeof DEAD_LANE
 
-export class QueueKeys {
-  /** "moderato:{q}:" — ends with ":" so scripts append "c:<id>", "ready:<lane>" … */
+export const ALL_LANES: QueueLane[] = [...LANES, DEAD_LANE]
+
+export class SiteKeys {
+  /** "moderato:{s:rasa}:" */
   readonly base: string
-  constructor (prefix: string) {
-    this.base = `${prefix}:{q}:`
+  constructor (prefix: string, readonly site: string) {
+    if (!SITE_ID.test(site)) throw new Error(`not a site id: ${JSON.stringify(site)}`)
+    this.base = `${prefix}:{s:${site}}:`
   }
 
   comment (id: string): string { return `${this.base}c:${id}` }
@@ -21,8 +25,22 @@ export class QueueKeys {
   get decisions (): string { return `${this.base}decisions` }
   /** Decision times of the last hour (for stats). */
   get recent (): string { return `${this.base}recent` }
-  /** Every key of this queue, for tests and `export`. */
+  /** Every key of this site, for tests. */
   get pattern (): string { return `${this.base}*` }
+
+  /**
+   * KEYS and the leading ARGV of a script call (the convention common.lua reads): the site's
+   * keys, one ready set per lane, then the hash and history of each comment in `ids`.
+   */
+  scriptKeys (ids: string[]): { keys: string[], args: Array<string | number> } {
+    const keys = [this.leases, this.seq, this.decisions, this.recent, ...ALL_LANES.map((l) => this.ready(l))]
+    for (const id of ids) keys.push(this.comment(id), this.history(id))
+    return { keys, args: [ALL_LANES.join(' '), ids.length, ...ids] }
+  }
 }
 
-export const ALL_LANES: QueueLane[] = [...LANES, DEAD_LANE]
+/** The set of site ids that have stored comments (its own slot; never used inside a script). */
+export const siteRegistryKey = (prefix: string): string => `${prefix}:sites`
+
+/** The layout before sites (one "{q}" tag for everything): read only by the migration. */
+export const legacyBase = (prefix: string): string => `${prefix}:{q}:`

@@ -1,306 +1,115 @@
-// The review queue: the only code that reads or writes Moderato's Redis keys.
-//
-// Design: one sorted set per lane (score = arrival sequence) plus one sorted set of
-// leases (score = expiry time), rather than Redis Streams with a consumer group. Streams
-// cannot give a comment back to its place in line (release), cannot lease comments for
-// different lengths of time (XAUTOCLAIM uses one idle time for all), and would need a
-// group per lane anyway. Sorted sets give the same guarantees with O(log n) claims:
-// every change is one Lua script, so two claimers can never get the same comment, and a
-// lease that runs out is requeued by the next claim, decision or lease call.
-// The decisions feed is a Stream: append-only, ordered, and paged by entry id.
-import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import type { Redis } from 'ioredis'
-import type { DecisionKind, Lane, Screening, Status } from '../screening/types.js'
-import { ALL_LANES, QueueKeys, type QueueLane } from './keys.js'
+// The review queue across sites. Each site has its own queue (site-queue.ts) under its own
+// hash tag, so nothing here runs a script over two sites: a moderator's claim reads the
+// lanes of every site in scope, orders what it found by lane urgency then age, and takes
+// each site's share with that site's own script. That is what lets sites spread over the
+// shards of a Redis Cluster.
+import type { RedisClient } from '../redis/connect.js'
 import type { Config } from '../config.js'
+import { ALL_LANES, siteRegistryKey, type QueueLane } from './keys.js'
+import { SiteQueue, type Candidate, type QueueOptions } from './site-queue.js'
+import type { ClaimedItem, DecidedComment, QueueStats } from './records.js'
 
-export interface CommentRecord {
-  id: string
-  articleId: string
-  text: string
-  author?: { id?: string, name?: string }
-  context?: { title?: string, people?: string[] }
-  /** The site key that submitted it. */
-  submittedBy: string
-}
+export * from './records.js'
+export { SiteQueue } from './site-queue.js'
 
-/** JSON with object keys sorted, so that equal values give equal strings whatever the key order. */
-function canonical (value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (typeof value === 'object' && value !== null) {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
-  }
-  return JSON.stringify(value) ?? 'null'
-}
-
-/**
- * A hash of what the submitter sent (and who sent it): a retry carries the same fields and
- * replays; another comment under the same id does not, and is refused as a conflict.
- */
-export function fingerprint (record: CommentRecord): string {
-  const { articleId, text, author, context, submittedBy } = record
-  return createHash('sha256').update(canonical({ articleId, text, author: author ?? null, context: context ?? null, submittedBy })).digest('hex')
-}
-
-export interface Decision {
-  decision: DecisionKind
-  reason?: string
-  note?: string
-  decidedBy: string
-  decidedAt: number
-  automatic?: boolean
-}
-
-export interface EnqueueResult {
-  /** False when a comment with this id existed: the result is the original one. */
-  created: boolean
-  status: Status
-  reason?: string
-  screening: Screening
-}
-
-/** A comment as the queue holds it, with its decision once made (GET /v1/comments/:id answers from it). */
-export interface StoredComment {
-  id: string
-  status: Status
-  lane: QueueLane
-  screening: Screening
-  decision?: Decision
-  receivedAt: number
-}
-
-export interface ClaimedItem extends Omit<CommentRecord, 'submittedBy'> {
-  screening: Screening
-  attempts: number
-  leaseExpiresAt: number
-}
-
-export interface DecidedComment extends Omit<CommentRecord, 'submittedBy'> {
-  status: Status
-  /** As the API shows it: decidedAt is ISO-8601. */
-  decision: Omit<Decision, 'decidedAt'> & { decidedAt: string }
-  screening: Screening
-  /** Position in the decisions feed. */
-  feedId: string
-}
-
-export interface HistoryEvent { type: string, at: number, [key: string]: unknown }
-
-export interface QueueStats {
-  lanes: Record<QueueLane, { depth: number, oldestAgeSeconds: number | null }>
-  leased: number
-  expiredLeases: number
-  deadLetter: number
-  decisionsLastHour: number
-}
-
-export type QueueErrorCode = 'NOT_FOUND' | 'DECIDED' | 'ALREADY_DECIDED' | 'NOT_CLAIMED' | 'HELD_BY_OTHER' | 'LEASE_EXPIRED' | 'ID_CONFLICT'
-
-/** A refusal of the queue's, about one comment; src/http/errors.ts says it to clients. */
-export class QueueError extends Error {
-  constructor (readonly code: QueueErrorCode, readonly id: string, readonly decision?: Decision) {
-    super(`${code}: ${id}`)
-  }
-}
-
-/** A stored record as moderators and exports see it: without the site key that sent it. */
-function moderatorView (json: string): Omit<CommentRecord, 'submittedBy'> {
-  const { submittedBy: _site, ...visible } = JSON.parse(json) as CommentRecord
-  return visible
-}
-
-const LUA_DIR = new URL('./lua/', import.meta.url)
-const common = readFileSync(new URL('common.lua', LUA_DIR), 'utf8')
-const script = (name: string): string => `${common}\n${readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8')}`
-
-type Reply = Array<string | number | null>
-interface QueueCommands {
-  mqEnqueue: (...args: Array<string | number>) => Promise<Reply>
-  mqClaim: (...args: Array<string | number>) => Promise<Reply>
-  mqLease: (...args: Array<string | number>) => Promise<Reply>
-  mqDecide: (...args: Array<string | number>) => Promise<Reply>
-  mqStats: (...args: Array<string | number>) => Promise<Reply>
-}
-
-export interface ReviewQueueOptions {
-  prefix: string
-  maxAttempts: number
-  /** How long a decided comment and its feed entry are kept, in ms; 0 or absent: forever. */
-  retentionMs?: number
-}
+/** How many times a claim reads the lanes again when others took what it read. */
+const CLAIM_ROUNDS = 8
+/** How deep in each lane a claim reads at most. */
+const MAX_PEEK = 500
 
 export class ReviewQueue {
-  readonly keys: QueueKeys
-  private readonly r: Redis & QueueCommands
+  private readonly queues = new Map<string, SiteQueue>()
+  private readonly registered = new Set<string>()
 
   /** The queue as the service's settings describe it: the one way the service and the CLI build it. */
-  static fromConfig (redis: Redis, config: Pick<Config, 'redisPrefix' | 'maxAttempts' | 'retentionMs'>): ReviewQueue {
-    return new ReviewQueue(redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts, retentionMs: config.retentionMs })
+  static fromConfig (redis: RedisClient, config: Pick<Config, 'redisPrefix' | 'maxAttempts' | 'retentionMs' | 'apiKeys'>): ReviewQueue {
+    const sites = config.apiKeys.filter((k) => k.role === 'site').map((k) => k.name)
+    return new ReviewQueue(redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts, retentionMs: config.retentionMs }, sites)
   }
 
-  constructor (redis: Redis, private readonly options: ReviewQueueOptions) {
-    this.keys = new QueueKeys(options.prefix)
-    // defineCommand sends EVALSHA and falls back to EVAL once per connection: no
-    // script text on the wire after the first call.
-    const commands: Array<[keyof QueueCommands, string, number]> = [
-      ['mqEnqueue', 'enqueue', 5], ['mqClaim', 'claim', -1], ['mqLease', 'lease', 2],
-      ['mqDecide', 'decide', 4], ['mqStats', 'stats', -1]
-    ]
-    for (const [name, file, keys] of commands) {
-      if (!(name in redis)) redis.defineCommand(name, keys >= 0 ? { numberOfKeys: keys, lua: script(file) } : { lua: script(file) })
+  /** `configured`: the sites that have a key, known before they store anything. */
+  constructor (private readonly redis: RedisClient, private readonly options: QueueOptions, private readonly configured: string[] = []) {}
+
+  /** One site's queue. */
+  site (site: string): SiteQueue {
+    let q = this.queues.get(site)
+    if (q === undefined) {
+      q = new SiteQueue(this.redis, site, this.options)
+      this.queues.set(site, q)
     }
-    this.r = redis as Redis & QueueCommands
+    return q
   }
 
-  private get retentionMs (): number { return this.options.retentionMs ?? 0 }
-
-  async enqueue (record: CommentRecord, screening: Screening, verdict: { status: Status, lane: Lane, reason?: string, reasonCode?: string }): Promise<EnqueueResult> {
-    const k = this.keys
-    const reply = await this.r.mqEnqueue(
-      k.comment(record.id), k.seq, k.ready(verdict.lane), k.decisions, k.recent,
-      k.base, record.id, JSON.stringify(record), JSON.stringify(screening), verdict.status, verdict.lane,
-      verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion, this.retentionMs,
-      fingerprint(record)
-    )
-    const [created, status, reason, stored] = reply as [number, Status, string, string]
-    // Same id, other fields: a second comment under a taken id, never a silent replay.
-    if (created === 2) throw new QueueError('ID_CONFLICT', record.id)
-    return {
-      created: created === 1,
-      status,
-      ...(reason !== '' ? { reason } : {}),
-      screening: created === 1 ? screening : JSON.parse(stored) as Screening
-    }
+  /**
+   * Notes that `site` stores comments, once per process: the registry is how cross-site
+   * views find sites whose keys were removed, or that a migration brought in.
+   */
+  async register (site: string): Promise<void> {
+    if (this.registered.has(site)) return
+    await this.redis.sadd(siteRegistryKey(this.options.prefix), site)
+    this.registered.add(site)
   }
 
-  async get (id: string): Promise<StoredComment | undefined> {
-    const [status, lane, screening, decision, receivedAt] = (await this.r.hmget(this.keys.comment(id), 'status', 'lane', 'screening', 'decision', 'receivedAt')).map((v) => v ?? undefined)
-    if (status === undefined || screening === undefined) return undefined
-    return {
-      id,
-      status: status as Status,
-      lane: lane as QueueLane,
-      screening: JSON.parse(screening) as Screening,
-      ...(decision !== undefined ? { decision: JSON.parse(decision) as Decision } : {}),
-      receivedAt: Number(receivedAt)
-    }
+  /** Every site: those with a key and those that have stored comments, sorted. */
+  async sites (): Promise<string[]> {
+    const stored = await this.redis.smembers(siteRegistryKey(this.options.prefix))
+    return [...new Set([...this.configured, ...stored])].sort()
   }
 
-  async claim (holder: string, options: { max: number, leaseMs: number, lanes?: QueueLane[] }): Promise<ClaimedItem[]> {
+  /**
+   * Leases up to `max` comments of `sites` to `holder`: most urgent lane first, then oldest
+   * first, whichever site they come from. Each site takes its share with its own script, from
+   * the candidates this claim read. Claimers running at once read the same heads of line, so
+   * a claim that lost candidates to another reads again, deeper each time (×4): under
+   * contention the claims spread over the line instead of fighting over its head.
+   */
+  async claim (sites: string[], holder: string, options: { max: number, leaseMs: number, lanes?: QueueLane[] }): Promise<ClaimedItem[]> {
     const lanes = options.lanes ?? ALL_LANES.filter((l) => l !== 'dead')
-    const k = this.keys
-    const keys = [k.leases, ...lanes.map((l) => k.ready(l))]
-    const reply = await this.r.mqClaim(keys.length, ...keys, k.base, holder, options.leaseMs, options.max, this.options.maxAttempts)
     const items: ClaimedItem[] = []
-    for (let i = 0; i + 4 < reply.length; i += 5) {
-      items.push({ ...moderatorView(String(reply[i + 1])), screening: JSON.parse(String(reply[i + 2])) as Screening, attempts: Number(reply[i + 3]), leaseExpiresAt: Number(reply[i + 4]) })
+    let depth = options.max
+    for (let round = 0; round < CLAIM_ROUNDS && items.length < options.max; round++, depth = Math.min(depth * 4, MAX_PEEK)) {
+      const want = options.max - items.length
+      const peeks = await Promise.all(sites.map(async (site) => ({ site, peek: await this.site(site).peek(lanes, depth) })))
+      const all: Array<Candidate & { site: string }> = peeks.flatMap(({ site, peek }) => peek.candidates.map((c) => ({ ...c, site })))
+      if (all.length === 0) break
+      all.sort((a, b) => a.urgency - b.urgency || a.place - b.place)
+      // A site's share is how many of the first `want` are its; the rest of what was read
+      // stands by in case others take some first.
+      const shares = new Map<string, { max: number, ids: string[] }>()
+      all.slice(0, depth).forEach((c, i) => {
+        const share = shares.get(c.site) ?? { max: 0, ids: [] }
+        if (i < want) share.max++
+        share.ids.push(c.id)
+        shares.set(c.site, share)
+      })
+      const taken = (await Promise.all([...shares].filter(([, s]) => s.max > 0).map(async ([site, s]) =>
+        await this.site(site).take(holder, [], s.ids, { max: s.max, leaseMs: options.leaseMs, lanes })))).flat()
+      const order = new Map(all.map((c, i) => [`${c.site}\0${c.id}`, i]))
+      items.push(...taken.sort((a, b) => order.get(`${a.site}\0${a.id}`)! - order.get(`${b.site}\0${b.id}`)!))
+      // Everything there was has been taken: the lanes are empty.
+      if (taken.length === want || all.length < depth) break
     }
     return items
   }
 
-  async extend (id: string, holder: string, leaseMs: number): Promise<number> {
-    return await this.lease(id, holder, 'extend', leaseMs)
-  }
-
-  async release (id: string, holder: string): Promise<void> {
-    await this.lease(id, holder, 'release', 0)
-  }
-
-  private async lease (id: string, holder: string, op: 'extend' | 'release', leaseMs: number): Promise<number> {
-    const [code, expires] = await this.r.mqLease(this.keys.comment(id), this.keys.leases, this.keys.base, id, holder, op, leaseMs, this.options.maxAttempts)
-    if (code !== 'OK') throw new QueueError(code as QueueErrorCode, id)
-    return Number(expires)
-  }
-
-  /** Returns the decision and whether this call made it (false: the same decision was already recorded). */
-  async decide (id: string, holder: string, decision: DecisionKind, reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
-    const k = this.keys
-    const [code, json] = await this.r.mqDecide(k.comment(id), k.leases, k.decisions, k.recent, k.base, id, holder, decision, reason ?? '', note ?? '', this.options.maxAttempts, this.retentionMs)
-    const parsed = typeof json === 'string' ? JSON.parse(json) as Decision : undefined
-    if (code === 'OK' || code === 'SAME') return { decision: parsed!, changed: code === 'OK' }
-    throw new QueueError(code as QueueErrorCode, id, parsed)
-  }
-
-  async stats (): Promise<QueueStats> {
-    const k = this.keys
-    const keys = [k.leases, k.recent, ...ALL_LANES.map((l) => k.ready(l))]
-    const reply = (await this.r.mqStats(keys.length, ...keys, k.base, this.options.maxAttempts)).map(Number)
-    const [now = 0, leased = 0, expiredLeases = 0, decisionsLastHour = 0] = reply
+  /** Figures of several sites added up; the oldest age is the oldest of any. */
+  async stats (sites: string[]): Promise<QueueStats> {
+    const each = await Promise.all(sites.map(async (s) => await this.site(s).stats()))
     const lanes = {} as QueueStats['lanes']
-    ALL_LANES.forEach((lane, i) => {
-      const depth = reply[4 + 2 * i] ?? 0
-      const oldest = reply[5 + 2 * i] ?? 0
-      lanes[lane] = { depth, oldestAgeSeconds: depth > 0 && oldest > 0 ? Math.max(0, Math.round((now - oldest) / 1000)) : null }
-    })
-    return { lanes, leased, expiredLeases, deadLetter: lanes.dead.depth, decisionsLastHour }
-  }
-
-  /** Pending comments of one lane in queue order, without claiming them. */
-  async list (lane: QueueLane, limit: number, cursor?: number): Promise<{ items: Array<CommentRecord & { screening: Screening, attempts: number, queuedSeq: number }>, next: number | null }> {
-    const min = cursor === undefined ? '-inf' : `(${cursor}`
-    const flat = await this.r.zrangebyscore(this.keys.ready(lane), min, '+inf', 'WITHSCORES', 'LIMIT', 0, limit)
-    const ids: Array<[string, number]> = []
-    for (let i = 0; i + 1 < flat.length; i += 2) ids.push([flat[i]!, Number(flat[i + 1])])
-    const pipeline = this.r.pipeline()
-    for (const [id] of ids) pipeline.hmget(this.keys.comment(id), 'record', 'screening', 'attempts')
-    const rows = (await pipeline.exec()) ?? []
-    const items = []
-    for (const [i, [, seq]] of ids.entries()) {
-      const [err, fields] = rows[i] ?? []
-      const [record, screening, attempts] = (fields ?? []) as Array<string | null>
-      if (err !== null || record === null || record === undefined || screening === null || screening === undefined) continue
-      items.push({ ...(JSON.parse(record) as CommentRecord), screening: JSON.parse(screening) as Screening, attempts: Number(attempts), queuedSeq: seq })
+    for (const lane of ALL_LANES) {
+      const ages = each.map((s) => s.lanes[lane].oldestAgeSeconds).filter((a): a is number => a !== null)
+      lanes[lane] = { depth: each.reduce((n, s) => n + s.lanes[lane].depth, 0), oldestAgeSeconds: ages.length > 0 ? Math.max(...ages) : null }
     }
-    const last = ids[ids.length - 1]
-    return { items, next: ids.length === limit && last !== undefined ? last[1] : null }
+    const sum = (k: 'leased' | 'expiredLeases' | 'decisionsLastHour'): number => each.reduce((n, s) => n + s[k], 0)
+    return { lanes, leased: sum('leased'), expiredLeases: sum('expiredLeases'), deadLetter: lanes.dead.depth, decisionsLastHour: sum('decisionsLastHour') }
   }
 
-  async history (id: string): Promise<HistoryEvent[] | undefined> {
-    const [exists, events] = await Promise.all([this.r.exists(this.keys.comment(id)), this.r.lrange(this.keys.history(id), 0, -1)])
-    if (exists === 0) return undefined
-    return events.map((e) => JSON.parse(e) as HistoryEvent)
-  }
-
-  /** Final decisions in the order they were made, after a cursor (a stream entry id). */
-  async feed (after: string | undefined, limit: number): Promise<{ items: Array<{ id: string, status: Status, reason: string | null, decidedBy: string, decidedAt: number, cursor: string }>, next: string | null }> {
-    const start = after === undefined ? '-' : `(${after}`
-    const entries = await this.r.xrange(this.keys.decisions, start, '+', 'COUNT', limit)
-    const items = entries.map(([cursor, fields]) => {
-      const f: Record<string, string> = {}
-      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!
-      return { id: f.id!, status: f.status as Status, reason: f.reason === '' || f.reason === undefined ? null : f.reason, decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt), cursor }
-    })
-    const last = entries[entries.length - 1]
-    return { items, next: last !== undefined ? last[0] : (after ?? null) }
-  }
-
-  /** The id of the feed's last entry, or null when it is empty. */
-  async feedEnd (): Promise<string | null> {
-    const [last] = await this.r.xrevrange(this.keys.decisions, '+', '-', 'COUNT', 1)
-    return last?.[0] ?? null
-  }
-
-  /** Every decided comment with its text and decision, in decision order (for audits and backtests). */
-  async * exportDecided (batch = 500): AsyncGenerator<DecidedComment> {
-    let after: string | undefined
-    for (;;) {
-      const page = await this.feed(after, batch)
-      if (page.items.length === 0) return
-      const pipeline = this.r.pipeline()
-      for (const item of page.items) pipeline.hmget(this.keys.comment(item.id), 'record', 'screening', 'decision', 'status')
-      const rows = (await pipeline.exec()) ?? []
-      for (const [i, item] of page.items.entries()) {
-        const [record, screening, decision, status] = (rows[i]?.[1] ?? []) as Array<string | null>
-        if (record === null || record === undefined || decision === null || decision === undefined) continue
-        const d = JSON.parse(decision) as Decision
-        yield { ...moderatorView(record), status: status as Status, decision: { ...d, decidedAt: new Date(d.decidedAt).toISOString() }, screening: JSON.parse(screening ?? 'null') as Screening, feedId: item.cursor }
-      }
-      after = page.next ?? undefined
-    }
+  /** Every decided comment of `sites`, site by site, each in decision order. */
+  async * exportDecided (sites: string[], batch = 500): AsyncGenerator<DecidedComment> {
+    for (const site of sites) yield * this.site(site).exportDecided(batch)
   }
 
   async ping (): Promise<void> {
-    await this.r.ping()
+    await this.redis.ping()
   }
 }

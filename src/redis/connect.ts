@@ -1,7 +1,10 @@
 // Redis connections that fail fast: no offline queue and a command timeout, so a request
 // gets a 503 within REDIS_TIMEOUT_MS when Redis is down or slow, and reconnection goes on
 // in the background forever, so the service recovers without a restart.
-import { Redis } from 'ioredis'
+import { Redis, type Cluster } from 'ioredis'
+
+/** A connection the queue can use: one Redis (or Sentinel's primary), or a Redis Cluster. */
+export type RedisClient = Redis | Cluster
 
 export interface ConnectOptions {
   timeoutMs: number

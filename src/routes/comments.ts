@@ -13,7 +13,9 @@ import type { ScreenPool } from '../pool/screen-pool.js'
 import { commentNotFound, HttpError, intakeUnavailable, isStoreUnavailable } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
 import { errorResponses } from '../http/error-schema.js'
-import { CommentId, Context, Decision, decisionView, Screening, Status, Lane } from './schemas.js'
+import { CommentId, Context, Decision, decisionView, Screening, SiteQuery, Status, Lane } from './schemas.js'
+import { siteOfComment } from '../http/site-scope.js'
+import type { EnqueueResult } from '../queue/review-queue.js'
 
 export const CommentBody = Type.Object({
   id: Type.Optional(CommentId),
@@ -93,14 +95,20 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // One rule set for the whole request, however many reloads happen meanwhile.
     const { ruleset } = rules.current
     const { screening, verdict } = await screenBody(body, ruleset, screenPool)
-    const result = await queue.enqueue({
-      id,
-      articleId: body.articleId,
-      text: body.text,
-      ...(body.author !== undefined ? { author: body.author } : {}),
-      ...(body.context !== undefined ? { context: body.context } : {}),
-      submittedBy: request.principal!.name
-    }, screening, verdict).catch((err: unknown) => {
+    // A site key's name is its site: ids, idempotency and reads are per site.
+    const site = request.principal!.name
+    const store = async (): Promise<EnqueueResult> => {
+      await queue.register(site)
+      return await queue.site(site).enqueue({
+        id,
+        articleId: body.articleId,
+        text: body.text,
+        ...(body.author !== undefined ? { author: body.author } : {}),
+        ...(body.context !== undefined ? { context: body.context } : {}),
+        submittedBy: site
+      }, screening, verdict)
+    }
+    const result = await store().catch((err: unknown) => {
       // Intake's own 503: it says how to retry without storing the comment twice.
       if (isStoreUnavailable(err)) {
         request.log.warn({ err: (err as Error).message, commentId: id }, 'redis unavailable')
@@ -125,11 +133,12 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Status of one comment, with the decision once made',
       description: '404 COMMENT_NOT_FOUND for an unknown id, and, when RETENTION_DAYS is set, for a comment decided longer ago than that.',
       params: Type.Object({ id: CommentId }),
+      querystring: SiteQuery,
       response: { 200: CommentView, ...errorResponses(400, 401, 403, 404, 429, 503) }
     }
   }, async (request) => {
     const { id } = request.params
-    const view = await queue.get(id)
+    const view = await (await siteOfComment(queue, request.principal!, id, request.query.site)).get(id)
     if (view === undefined) throw commentNotFound(id)
     return {
       id,

@@ -5,7 +5,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { commentNotFound, HttpError } from '../http/errors.js'
 import type { HistoryEvent } from '../queue/review-queue.js'
 import { errorResponses } from '../http/error-schema.js'
-import { CommentId, Context, Decision, decisionView, QueueLane, Screening, Status } from './schemas.js'
+import { CommentId, Context, Decision, decisionView, QueueLane, Screening, SiteId, SiteQuery, Status } from './schemas.js'
+import { oneSite, siteOfComment, sitesFor } from '../http/site-scope.js'
+import { compareStreamIds } from '../queue/stream-ids.js'
 
 const DEFAULT_LEASE_SECONDS = 300
 const LeaseSeconds = Type.Integer({ minimum: 5, maximum: 3600, default: DEFAULT_LEASE_SECONDS })
@@ -15,11 +17,13 @@ const leaseMs = (seconds: number | undefined): number => (seconds ?? DEFAULT_LEA
 const ClaimBody = Type.Object({
   max: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
   leaseSeconds: Type.Optional(LeaseSeconds),
-  lane: Type.Optional(Type.Union([Type.Literal('dead')], { description: 'Claim from the dead-letter lane instead of the regular lanes' }))
+  lane: Type.Optional(Type.Union([Type.Literal('dead')], { description: 'Claim from the dead-letter lane instead of the regular lanes' })),
+  site: Type.Optional(SiteId)
 }, { additionalProperties: false })
 
 const Item = Type.Object({
   id: Type.String(),
+  site: Type.String({ description: 'The site of the comment: pass it as ?site= when acting on it, if the key sees several sites' }),
   articleId: Type.String(),
   text: Type.String(),
   author: Type.Optional(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) })),
@@ -49,12 +53,14 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['review'],
       summary: 'Lease comments for review: most urgent lane first, oldest first',
+      description: 'From every site the key sees, whichever site a comment comes from, or only from `site`. Each item names its site.',
       body: Type.Union([ClaimBody, Type.Null()]),
       response: { 200: Type.Object({ items: Type.Array(Item) }), ...errorResponses(400, 401, 403, 415, 429, 503) }
     }
   }, async (request) => {
     const body = request.body
-    const items = await queue.claim(request.principal!.name, {
+    const sites = await sitesFor(queue, request.principal!, body?.site ?? undefined)
+    const items = await queue.claim(sites, request.principal!.name, {
       max: body?.max ?? 10,
       leaseMs: leaseMs(body?.leaseSeconds),
       ...(body?.lane === 'dead' ? { lanes: ['dead' as const] } : {})
@@ -68,12 +74,14 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['review'],
       summary: "Renew the caller's lease",
       params: IdParams,
+      querystring: SiteQuery,
       body: Type.Union([Type.Object({ leaseSeconds: Type.Optional(LeaseSeconds) }, { additionalProperties: false }), Type.Null()]),
       response: { 200: Type.Object({ id: Type.String(), leaseExpiresAt: Type.String({ format: 'date-time' }) }), ...errorResponses(400, 401, 403, 404, 409, 429, 503) }
     }
   }, async (request) => {
     const { id } = request.params
-    const expires = await queue.extend(id, request.principal!.name, leaseMs(request.body?.leaseSeconds))
+    const site = await siteOfComment(queue, request.principal!, id, request.query.site)
+    const expires = await site.extend(id, request.principal!.name, leaseMs(request.body?.leaseSeconds))
     return { id, leaseExpiresAt: new Date(expires).toISOString() }
   })
 
@@ -83,11 +91,13 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['review'],
       summary: 'Give the comment back to the queue, in its old place',
       params: IdParams,
+      querystring: SiteQuery,
       response: { 200: Type.Object({ id: Type.String(), released: Type.Literal(true) }), ...errorResponses(401, 403, 404, 409, 429, 503) }
     }
   }, async (request) => {
     const { id } = request.params
-    await queue.release(id, request.principal!.name)
+    const site = await siteOfComment(queue, request.principal!, id, request.query.site)
+    await site.release(id, request.principal!.name)
     return { id, released: true as const }
   })
 
@@ -98,6 +108,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Approve or reject a comment you hold',
       description: 'Only the lease holder may decide. The same decision sent again answers 200 with no second effect.',
       params: IdParams,
+      querystring: SiteQuery,
       body: DecisionBody,
       response: { 200: Type.Object({ id: Type.String(), status: Status, decision: Decision }), ...errorResponses(400, 401, 403, 404, 409, 415, 429, 503) }
     }
@@ -111,7 +122,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (body.reason !== undefined && !reasons.includes(body.reason)) {
       throw new HttpError(400, 'UNKNOWN_REASON', `"${body.reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
     }
-    const { decision, changed } = await queue.decide(id, request.principal!.name, body.decision, body.reason, body.note)
+    const site = await siteOfComment(queue, request.principal!, id, request.query.site)
+    const { decision, changed } = await site.decide(id, request.principal!.name, body.decision, body.reason, body.note)
     if (changed) app.metrics.decisionMade(decision.decision)
     return { id, status: decision.decision === 'approve' ? 'approved' as const : 'rejected' as const, decision: decisionView(decision, true) }
   })
@@ -124,7 +136,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({
         lane: Type.Optional(QueueLane),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-        cursor: Type.Optional(Type.Integer({ minimum: 0, description: 'The `next` of the previous page' }))
+        cursor: Type.Optional(Type.Integer({ minimum: 0, description: 'The `next` of the previous page' })),
+        site: Type.Optional(SiteId)
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({
@@ -138,7 +151,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const q = request.query
     const lane = q.lane ?? 'urgent'
-    const page = await queue.list(lane, q.limit ?? 50, q.cursor)
+    const site = await oneSite(queue, request.principal!, q.site)
+    const page = await queue.site(site).list(lane, q.limit ?? 50, q.cursor)
     return { lane, items: page.items.map((i) => ({ id: i.id, articleId: i.articleId, text: i.text, screening: i.screening, attempts: i.attempts })), next: page.next }
   })
 
@@ -148,6 +162,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['review'],
       summary: 'Queue depth per lane, oldest pending age, leases, dead letters, decisions in the last hour',
+      description: 'Of every site the key sees, added up, or of the one named in ?site=.',
+      querystring: SiteQuery,
       response: {
         200: Type.Object({
           lanes: Type.Object({ urgent: LaneStats, high: LaneStats, normal: LaneStats, low: LaneStats, dead: LaneStats }),
@@ -159,7 +175,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...errorResponses(401, 403, 429, 503)
       }
     }
-  }, async () => await queue.stats())
+  }, async (request) => await queue.stats(await sitesFor(queue, request.principal!, request.query.site)))
 
   app.get('/v1/comments/:id/history', {
     config: { roles: ['moderator', 'admin'] },
@@ -167,11 +183,12 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['review'],
       summary: 'Every event of a comment: screened, queued, claimed, released, lease expired, decided',
       params: IdParams,
+      querystring: SiteQuery,
       response: { 200: Type.Object({ id: Type.String(), events: Type.Array(Event) }), ...errorResponses(401, 403, 404, 429, 503) }
     }
   }, async (request) => {
     const { id } = request.params
-    const events = await queue.history(id)
+    const events = await (await siteOfComment(queue, request.principal!, id, request.query.site)).history(id)
     if (events === undefined) throw commentNotFound(id)
     return { id, events: events.map(eventView) }
   })
@@ -180,11 +197,12 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ['site', 'admin'] },
     schema: {
       tags: ['comments'],
-      summary: 'Every final decision in order (automatic ones too); follow `next`',
+      summary: "Every final decision of the caller's site in order (automatic ones too); follow `next`",
       description: 'With RETENTION_DAYS set, decisions older than the retention leave the feed: read it more often than that.',
       querystring: Type.Object({
         after: Type.Optional(Type.String({ pattern: '^\\d+(-\\d+)?$', description: 'The `next` of the previous page (a stream id, `<ms>-<seq>`); omit it or send `0` to start at the beginning. 400 INVALID_CURSOR for an id Redis cannot hold or one ahead of the feed.' })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 }))
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        site: Type.Optional(SiteId)
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({
@@ -197,11 +215,13 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const q = request.query
     const after = cursorOf(q.after)
-    const page = await queue.feed(after, q.limit ?? 100)
+    // Each site has its own feed: a site key reads its own; an admin names the site.
+    const feed = queue.site(await oneSite(queue, request.principal!, q.site))
+    const page = await feed.feed(after, q.limit ?? 100)
     // A cursor ahead of the feed would get empty pages forever: say so instead.
     if (after !== undefined && page.items.length === 0) {
-      const end = await queue.feedEnd()
-      if (end === null || compareCursors(after, end) > 0) throw new HttpError(400, 'INVALID_CURSOR', `after=${after} is ahead of the decisions feed (last entry ${end ?? 'none'}); send the \`next\` of a page you received, or no \`after\` to start again.`)
+      const end = await feed.feedEnd()
+      if (end === null || compareStreamIds(after, end) > 0) throw new HttpError(400, 'INVALID_CURSOR', `after=${after} is ahead of the decisions feed (last entry ${end ?? 'none'}); send the \`next\` of a page you received, or no \`after\` to start again.`)
     }
     return { items: page.items.map(({ cursor: _cursor, ...i }) => ({ ...i, decidedAt: new Date(i.decidedAt).toISOString() })), next: page.next }
   })
@@ -221,13 +241,6 @@ function cursorOf (after: string | undefined): string | undefined {
     throw new HttpError(400, 'INVALID_CURSOR', `after=${after} is not a position in the decisions feed (each part is at most ${MAX_ID_PART}); send the \`next\` of a page you received.`)
   }
   return `${ms}-${seq}`
-}
-
-/** Stream ids compared as numbers: "10-0" comes after "9-5". */
-function compareCursors (a: string, b: string): number {
-  const [am = 0n, as = 0n] = a.split('-').map(BigInt)
-  const [bm = 0n, bs = 0n] = b.split('-').map(BigInt)
-  return am !== bm ? (am > bm ? 1 : -1) : as === bs ? 0 : as > bs ? 1 : -1
 }
 
 function eventView (e: HistoryEvent): Static<typeof Event> {

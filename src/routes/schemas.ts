@@ -7,6 +7,13 @@ import type { Decision as StoredDecision } from '../queue/review-queue.js'
 /** Printable ASCII without spaces: safe in URLs, logs and Redis keys. */
 export const CommentId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[!-~]+$', description: "The site's own comment id (printable ASCII, no spaces, up to 128 characters)" })
 
+export const SiteId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'A site id: the name of its site key' })
+
+/** ?site= on routes that moderators and admins call about one site's data. */
+export const SiteQuery = Type.Object({
+  site: Type.Optional(SiteId)
+}, { additionalProperties: false, description: 'site: needed only when the key sees several sites and the request cannot tell which one it is about (400 SITE_REQUIRED says so)' })
+
 export const Context = Type.Object({
   title: Type.Optional(Type.String({ maxLength: 1000, description: 'Title of the article' })),
   people: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100, description: 'People named in the article; allegations against them are flagged as libel' }))

@@ -1,32 +1,41 @@
--- Lease up to `max` comments to one moderator: most urgent lane first, oldest first.
--- Expired leases are requeued first, so a comment left by a closed tab comes back.
--- KEYS[1] leases zset   KEYS[2..n] ready zsets to take from, in order
--- ARGV[1] base  ARGV[2] holder  ARGV[3] lease ms  ARGV[4] max  ARGV[5] max attempts
+-- Lease comments to one moderator, in the order the caller found them (most urgent lane
+-- first, oldest first: SiteQueue.claim peeks at the lanes, then calls this with the ids).
+-- Comment ids: first ARG[6] whose leases looked expired, then the candidates to claim.
+-- ARG[1] holder  ARG[2] lease ms  ARG[3] max  ARG[4] max attempts  ARG[5] lanes allowed (space-separated)
+-- ARG[6] how many of the ids are expired-lease candidates
+-- Expired leases are requeued first (re-checked here against Redis's clock), so a comment
+-- left by a closed tab comes back. A candidate another moderator took meanwhile is skipped.
 -- Returns a flat list: id, record JSON, screening JSON, attempts, lease expiry ms, … per comment.
-local base, holder = ARGV[1], ARGV[2]
-local lease, max, max_attempts = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local holder, lease, max, max_attempts = ARG[1], tonumber(ARG[2]), tonumber(ARG[3]), tonumber(ARG[4])
+local allowed = {}
+for lane in string.gmatch(ARG[5], '%S+') do allowed[lane] = true end
+local expired = tonumber(ARG[6])
 local now = now_ms()
-requeue_all_expired(base, now, max_attempts, 100)
+for i = 1, expired do
+  local id = IDS[i]
+  local until_ms = redis.call('ZSCORE', LEASES, id)
+  if until_ms and tonumber(until_ms) < now then requeue_expired(id, now, max_attempts) end
+end
 local out = {}
 local taken = 0
-for k = 2, #KEYS do
-  while taken < max do
-    local popped = redis.call('ZPOPMIN', KEYS[k], 1)
-    if #popped == 0 then break end
-    local id = popped[1]
-    local c = base .. 'c:' .. id
-    local f = redis.call('HMGET', c, 'status', 'record', 'screening')
-    -- Only pending comments sit in a lane; anything else is a leftover and is dropped.
-    if f[1] == 'pending' then
-      local attempts = redis.call('HINCRBY', c, 'attempts', 1)
-      local expires = now + lease
-      redis.call('HSET', c, 'holder', holder, 'leaseExpiresAt', expires)
-      redis.call('HDEL', c, 'expiredHolder')
-      redis.call('ZADD', KEYS[1], expires, id)
-      history(base, id, { type = 'claimed', at = now, by = holder, attempt = attempts, leaseExpiresAt = expires })
-      for _, v in ipairs({ id, f[2], f[3], attempts, expires }) do out[#out + 1] = v end
-      taken = taken + 1
-    end
+for i = expired + 1, #IDS do
+  if taken >= max then break end
+  local id = IDS[i]
+  local c = C[id]
+  local f = redis.call('HMGET', c, 'status', 'record', 'screening', 'lane')
+  -- Only a pending comment still in its (allowed) lane is free to take.
+  if f[1] == 'pending' and allowed[f[4]] and redis.call('ZREM', READY[f[4]], id) == 1 then
+    local attempts = redis.call('HINCRBY', c, 'attempts', 1)
+    local expires = now + lease
+    redis.call('HSET', c, 'holder', holder, 'leaseExpiresAt', expires)
+    redis.call('HDEL', c, 'expiredHolder')
+    redis.call('ZADD', LEASES, expires, id)
+    history(id, { type = 'claimed', at = now, by = holder, attempt = attempts, leaseExpiresAt = expires })
+    for _, v in ipairs({ id, f[2], f[3], attempts, expires }) do out[#out + 1] = v end
+    taken = taken + 1
+  elseif f[1] ~= 'pending' then
+    -- Decided or gone (a leftover): it has no place in any lane.
+    for lane in pairs(allowed) do redis.call('ZREM', READY[lane], id) end
   end
 end
 return out

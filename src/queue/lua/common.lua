@@ -1,6 +1,24 @@
--- Shared helpers, prepended to every script (see script() in review-queue.ts). Not a script of its own.
--- `base` is the key prefix ending in ":" (ARGV[1] of every script); the per-comment keys
--- base.."c:"..id and base.."h:"..id share its {hash tag}, so they live in the same slot.
+-- Shared helpers, prepended to every script (see script() in site-queue.ts). Not a script of its own.
+-- Calling convention (SiteKeys.scriptKeys): KEYS[1] leases zset, KEYS[2] seq counter,
+-- KEYS[3] decisions stream, KEYS[4] recent-decisions zset, then one ready zset per lane in
+-- the order ARGV[1] names them; then the hash and history list of each comment id given in
+-- ARGV[3 .. 2 + ARGV[2]]. The script's own arguments follow (ARG[1], ARG[2] …).
+-- Every key a script touches is declared, so the scripts are correct on Redis Cluster.
+
+local LEASES, SEQ, DECISIONS, RECENT = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local READY, C, H, IDS, ARG = {}, {}, {}, {}, {}
+do
+  local k = 5
+  for lane in string.gmatch(ARGV[1], '%S+') do READY[lane] = KEYS[k]; k = k + 1 end
+  local n = tonumber(ARGV[2])
+  for i = 1, n do
+    local id = ARGV[2 + i]
+    IDS[i] = id
+    C[id], H[id] = KEYS[k], KEYS[k + 1]
+    k = k + 2
+  end
+  for i = 3 + n, #ARGV do ARG[#ARG + 1] = ARGV[i] end
+end
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -8,36 +26,36 @@ local function now_ms()
 end
 
 -- Append events to a comment's history, several in one RPUSH.
-local function history(base, id, ...)
+local function history(id, ...)
   local encoded = {}
   for i, event in ipairs({ ... }) do encoded[i] = cjson.encode(event) end
-  redis.call('RPUSH', base .. 'h:' .. id, unpack(encoded))
+  redis.call('RPUSH', H[id], unpack(encoded))
 end
 
 -- A final decision goes into the feed (the stream the site pages through) and the
 -- last hour's decision times (for stats), whoever made it. With a retention (ms, 0 for
 -- none) the feed drops entries older than that as it grows: exact trimming by entry id
 -- (ids are times), a few entries at a time since every decision trims.
-local function feed_decision(stream, recent, id, status, reason, by, now, retention)
+local function feed_decision(id, status, reason, by, now, retention)
   if retention > 0 then
-    redis.call('XADD', stream, 'MINID', now - retention, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
+    redis.call('XADD', DECISIONS, 'MINID', now - retention, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
   else
-    redis.call('XADD', stream, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
+    redis.call('XADD', DECISIONS, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
   end
-  redis.call('ZADD', recent, now, id)
-  redis.call('ZREMRANGEBYSCORE', recent, '-inf', now - 3600000)
+  redis.call('ZADD', RECENT, now, id)
+  redis.call('ZREMRANGEBYSCORE', RECENT, '-inf', now - 3600000)
 end
 
 -- A decided comment is kept `retention` ms (0: forever), then Redis removes its record
 -- and history. Called once the decision is written: nothing writes to it afterwards.
-local function expire_decided(base, id, retention)
+local function expire_decided(id, retention)
   if retention <= 0 then return end
-  redis.call('PEXPIRE', base .. 'c:' .. id, retention)
-  redis.call('PEXPIRE', base .. 'h:' .. id, retention)
+  redis.call('PEXPIRE', C[id], retention)
+  redis.call('PEXPIRE', H[id], retention)
 end
 
 -- The lane a comment whose lease ran out goes back to: its own, or the dead-letter lane once
--- it has been delivered max_attempts times. (Also what stats counts it in before the sweep.)
+-- it has been delivered max_attempts times. (site-queue.ts's returnLane says the same for stats.)
 local function return_lane(lane, attempts, max_attempts)
   if tonumber(attempts) >= max_attempts then return 'dead' end
   return lane
@@ -45,38 +63,32 @@ end
 
 -- Give back a comment whose lease ran out: to its lane with its original place in line,
 -- or to the dead-letter lane once it has been delivered max_attempts times.
-local function requeue_expired(base, id, now, max_attempts)
-  local c = base .. 'c:' .. id
-  redis.call('ZREM', base .. 'leases', id)
+local function requeue_expired(id, now, max_attempts)
+  local c = C[id]
+  redis.call('ZREM', LEASES, id)
   local f = redis.call('HMGET', c, 'status', 'lane', 'seq', 'attempts', 'holder')
   if f[1] ~= 'pending' then return end
   -- Remembered so that the moderator who lost it hears LEASE_EXPIRED, not NOT_CLAIMED,
   -- whether or not a claim swept the lease back before they came back to it.
   redis.call('HSET', c, 'expiredHolder', f[5])
   redis.call('HDEL', c, 'holder', 'leaseExpiresAt')
-  history(base, id, { type = 'lease-expired', at = now, by = f[5], attempt = tonumber(f[4]) })
+  history(id, { type = 'lease-expired', at = now, by = f[5], attempt = tonumber(f[4]) })
   local lane = return_lane(f[2], f[4], max_attempts)
   if lane ~= f[2] then
     redis.call('HSET', c, 'lane', 'dead')
-    history(base, id, { type = 'dead-lettered', at = now, attempts = tonumber(f[4]) })
+    history(id, { type = 'dead-lettered', at = now, attempts = tonumber(f[4]) })
   end
-  redis.call('ZADD', base .. 'ready:' .. lane, f[3], id)
-end
-
--- Requeue at most `limit` expired leases; bounded so one call never blocks Redis for long.
-local function requeue_all_expired(base, now, max_attempts, limit)
-  local ids = redis.call('ZRANGEBYSCORE', base .. 'leases', '-inf', now, 'LIMIT', 0, limit)
-  for _, id in ipairs(ids) do requeue_expired(base, id, now, max_attempts) end
+  redis.call('ZADD', READY[lane], f[3], id)
 end
 
 -- Whether `holder` holds a live lease on a pending comment: nil if so, else the error code:
 -- HELD_BY_OTHER (another moderator's live lease), LEASE_EXPIRED (the caller's lease ran
 -- out, swept back already or not), NOT_CLAIMED (nobody holds it). An expired lease found
 -- here is requeued on the spot, so the comment is not stuck.
-local function lease_problem(base, id, holder, lease_holder, lease_expires, expired_holder, now, max_attempts)
+local function lease_problem(id, holder, lease_holder, lease_expires, expired_holder, now, max_attempts)
   if not lease_holder then return expired_holder == holder and 'LEASE_EXPIRED' or 'NOT_CLAIMED' end
   if tonumber(lease_expires) < now then
-    requeue_expired(base, id, now, max_attempts)
+    requeue_expired(id, now, max_attempts)
     return lease_holder == holder and 'LEASE_EXPIRED' or 'NOT_CLAIMED'
   end
   if lease_holder ~= holder then return 'HELD_BY_OTHER' end

@@ -1,0 +1,267 @@
+// One site's review queue: the only code that writes a site's Redis keys.
+//
+// Design: one sorted set per lane (score = place in line) plus one sorted set of leases
+// (score = expiry time), rather than Redis Streams with a consumer group. Streams cannot
+// give a comment back to its place in line (release), cannot lease comments for different
+// lengths of time (XAUTOCLAIM uses one idle time for all), and would need a group per lane
+// anyway. Every change is one Lua script, so two claimers can never get the same comment,
+// and a lease that runs out is requeued by the next claim, decision or lease call.
+// The decisions feed is a Stream: append-only, ordered, and paged by entry id.
+// All of a site's keys share one hash tag, and every script declares the keys it touches
+// (SiteKeys.scriptKeys): a claim first reads which comments it may take, then takes them.
+import { readFileSync } from 'node:fs'
+import type { DecisionKind, Lane, Screening, Status } from '../screening/types.js'
+import type { RedisClient } from '../redis/connect.js'
+import { ALL_LANES, SiteKeys, type QueueLane } from './keys.js'
+import {
+  fingerprint, moderatorView, QueueError,
+  type ClaimedItem, type CommentRecord, type DecidedComment, type Decision, type EnqueueResult,
+  type HistoryEvent, type QueueErrorCode, type QueueStats, type StoredComment
+} from './records.js'
+
+const LUA_DIR = new URL('./lua/', import.meta.url)
+const common = readFileSync(new URL('common.lua', LUA_DIR), 'utf8')
+const script = (name: string): string => `${common}\n${readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8')}`
+
+type Reply = Array<string | number | null>
+type ScriptCall = (numberOfKeys: number, ...args: Array<string | number>) => Promise<Reply>
+interface QueueCommands { mqEnqueue: ScriptCall, mqClaim: ScriptCall, mqLease: ScriptCall, mqDecide: ScriptCall }
+const SCRIPTS: Array<[keyof QueueCommands, string]> = [['mqEnqueue', 'enqueue'], ['mqClaim', 'claim'], ['mqLease', 'lease'], ['mqDecide', 'decide']]
+
+/** How many expired leases one claim gives back at most: a claim never holds Redis for long. */
+const SWEEP_LIMIT = 100
+
+export interface QueueOptions {
+  prefix: string
+  maxAttempts: number
+  /** How long a decided comment and its feed entry are kept, in ms; 0 or absent: forever. */
+  retentionMs?: number
+}
+
+/** A comment a claim may take: its lane's urgency (index in ALL_LANES) and its place in line. */
+export interface Candidate { id: string, urgency: number, place: number }
+
+/** What a claim found: leases to give back first, then the comments it may take, in order. */
+export interface Peek { expired: string[], candidates: Candidate[] }
+
+/** The lane a comment whose lease ran out goes back to (common.lua's return_lane). */
+const returnLane = (lane: QueueLane, attempts: number, maxAttempts: number): QueueLane => attempts >= maxAttempts ? 'dead' : lane
+
+/** Field/value pairs of a stream entry as an object. */
+function fieldsOf (fields: string[]): Record<string, string> {
+  const f: Record<string, string> = {}
+  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!
+  return f
+}
+
+export class SiteQueue {
+  readonly keys: SiteKeys
+  private readonly r: RedisClient & QueueCommands
+
+  constructor (redis: RedisClient, readonly site: string, private readonly options: QueueOptions) {
+    this.keys = new SiteKeys(options.prefix, site)
+    // defineCommand sends EVALSHA and falls back to EVAL once per connection: no script
+    // text on the wire after the first call. The number of keys is the first argument.
+    for (const [name, file] of SCRIPTS) if (!(name in redis)) redis.defineCommand(name, { lua: script(file) })
+    this.r = redis as RedisClient & QueueCommands
+  }
+
+  private get retentionMs (): number { return this.options.retentionMs ?? 0 }
+
+  /** Runs a script with the site's keys and those of `ids` declared, then its own arguments. */
+  private async run (command: keyof QueueCommands, ids: string[], ...args: Array<string | number>): Promise<Reply> {
+    const { keys, args: head } = this.keys.scriptKeys(ids)
+    return await this.r[command](keys.length, ...keys, ...head, ...args)
+  }
+
+  async enqueue (record: CommentRecord, screening: Screening, verdict: { status: Status, lane: Lane, reason?: string, reasonCode?: string }): Promise<EnqueueResult> {
+    const reply = await this.run('mqEnqueue', [record.id],
+      JSON.stringify(record), JSON.stringify(screening), verdict.status, verdict.lane,
+      verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion, this.retentionMs,
+      fingerprint(record))
+    const [created, status, reason, stored] = reply as [number, Status, string, string]
+    // Same id, other fields: a second comment under a taken id, never a silent replay.
+    if (created === 2) throw new QueueError('ID_CONFLICT', record.id)
+    return {
+      created: created === 1,
+      status,
+      ...(reason !== '' ? { reason } : {}),
+      screening: created === 1 ? screening : JSON.parse(stored) as Screening
+    }
+  }
+
+  async get (id: string): Promise<StoredComment | undefined> {
+    const [status, lane, screening, decision, receivedAt] = (await this.r.hmget(this.keys.comment(id), 'status', 'lane', 'screening', 'decision', 'receivedAt')).map((v) => v ?? undefined)
+    if (status === undefined || screening === undefined) return undefined
+    return {
+      id,
+      status: status as Status,
+      lane: lane as QueueLane,
+      screening: JSON.parse(screening) as Screening,
+      ...(decision !== undefined ? { decision: JSON.parse(decision) as Decision } : {}),
+      receivedAt: Number(receivedAt)
+    }
+  }
+
+  async exists (id: string): Promise<boolean> {
+    return await this.r.exists(this.keys.comment(id)) === 1
+  }
+
+  /**
+   * The comments a claim of up to `max` would take from `lanes`, most urgent lane first and
+   * oldest first. Leases that ran out are given back first (so they are among them).
+   */
+  async peek (lanes: QueueLane[], max: number): Promise<Peek> {
+    const read = async (): Promise<{ expired: string[], candidates: Candidate[] }> => {
+      const p = this.r.pipeline()
+      p.zrangebyscore(this.keys.leases, '-inf', `(${Date.now()}`, 'LIMIT', 0, SWEEP_LIMIT)
+      for (const lane of lanes) p.zrange(this.keys.ready(lane), '0', String(max - 1), 'WITHSCORES')
+      const [expired = [], ...heads] = ((await p.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v as string[] })
+      const candidates: Candidate[] = []
+      heads.forEach((flat, i) => {
+        const urgency = ALL_LANES.indexOf(lanes[i]!)
+        for (let j = 0; j + 1 < flat.length; j += 2) candidates.push({ id: flat[j]!, urgency, place: Number(flat[j + 1]) })
+      })
+      return { expired, candidates }
+    }
+    const first = await read()
+    if (first.expired.length === 0) return first
+    await this.take('', first.expired, [], { max: 0, leaseMs: 0, lanes })
+    return { expired: [], candidates: (await read()).candidates }
+  }
+
+  /** Gives back the `expired` leases that have run out, then leases up to `max` of `ids` (in that order) to `holder`. */
+  async take (holder: string, expired: string[], ids: string[], options: { max: number, leaseMs: number, lanes: QueueLane[] }): Promise<ClaimedItem[]> {
+    const reply = await this.run('mqClaim', [...expired, ...ids], holder, options.leaseMs, options.max, this.options.maxAttempts, options.lanes.join(' '), expired.length)
+    const items: ClaimedItem[] = []
+    for (let i = 0; i + 4 < reply.length; i += 5) {
+      items.push({ ...moderatorView(String(reply[i + 1])), site: this.site, screening: JSON.parse(String(reply[i + 2])) as Screening, attempts: Number(reply[i + 3]), leaseExpiresAt: Number(reply[i + 4]) })
+    }
+    return items
+  }
+
+  async extend (id: string, holder: string, leaseMs: number): Promise<number> {
+    return await this.lease(id, holder, 'extend', leaseMs)
+  }
+
+  async release (id: string, holder: string): Promise<void> {
+    await this.lease(id, holder, 'release', 0)
+  }
+
+  private async lease (id: string, holder: string, op: 'extend' | 'release', leaseMs: number): Promise<number> {
+    const [code, expires] = await this.run('mqLease', [id], holder, op, leaseMs, this.options.maxAttempts)
+    if (code !== 'OK') throw new QueueError(code as QueueErrorCode, id)
+    return Number(expires)
+  }
+
+  /** Returns the decision and whether this call made it (false: the same decision was already recorded). */
+  async decide (id: string, holder: string, decision: DecisionKind, reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
+    const [code, json] = await this.run('mqDecide', [id], holder, decision, reason ?? '', note ?? '', this.options.maxAttempts, this.retentionMs)
+    const parsed = typeof json === 'string' ? JSON.parse(json) as Decision : undefined
+    if (code === 'OK' || code === 'SAME') return { decision: parsed!, changed: code === 'OK' }
+    throw new QueueError(code as QueueErrorCode, id, parsed)
+  }
+
+  /**
+   * Queue figures, read-only, in two round trips. A comment whose lease ran out is waiting,
+   * even before the next claim sweeps it back: it counts in the lane it will return to (dead
+   * once it has used its attempts), with its age.
+   */
+  async stats (): Promise<QueueStats> {
+    const k = this.keys
+    const now = Date.now()
+    const p = this.r.pipeline()
+    p.zcount(k.leases, now, '+inf')
+    p.zrangebyscore(k.leases, '-inf', `(${now}`, 'LIMIT', 0, 1000)
+    p.zcount(k.recent, now - 3600000, '+inf')
+    for (const lane of ALL_LANES) p.zcard(k.ready(lane)).zrange(k.ready(lane), '0', '0')
+    const [leased, expiredIds, recent, ...perLane] = ((await p.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v })
+    const expired = expiredIds as string[]
+    const heads = ALL_LANES.map((_, i) => (perLane[2 * i + 1] as string[])[0])
+    const q = this.r.pipeline()
+    for (const id of expired) q.hmget(k.comment(id), 'status', 'lane', 'attempts', 'receivedAt')
+    for (const id of heads) if (id !== undefined) q.hget(k.comment(id), 'receivedAt')
+    const rows = ((await q.exec()) ?? []).map(([, v]) => v)
+    const waiting = new Map<QueueLane, { count: number, oldest: number }>()
+    expired.forEach((_, i) => {
+      const [status, lane, attempts, receivedAt] = rows[i] as Array<string | null>
+      if (status !== 'pending') return
+      const back = returnLane(lane as QueueLane, Number(attempts), this.options.maxAttempts)
+      const w = waiting.get(back) ?? { count: 0, oldest: Infinity }
+      waiting.set(back, { count: w.count + 1, oldest: Math.min(w.oldest, Number(receivedAt) || Infinity) })
+    })
+    let row = expired.length
+    const lanes = {} as QueueStats['lanes']
+    ALL_LANES.forEach((lane, i) => {
+      const headAt = heads[i] !== undefined ? Number(rows[row++]) || Infinity : Infinity
+      const w = waiting.get(lane)
+      const depth = Number(perLane[2 * i]) + (w?.count ?? 0)
+      const oldest = Math.min(headAt, w?.oldest ?? Infinity)
+      lanes[lane] = { depth, oldestAgeSeconds: depth > 0 && oldest !== Infinity ? Math.max(0, Math.round((now - oldest) / 1000)) : null }
+    })
+    return { lanes, leased: Number(leased), expiredLeases: expired.length, deadLetter: lanes.dead.depth, decisionsLastHour: Number(recent) }
+  }
+
+  /** Pending comments of one lane in queue order, without claiming them. */
+  async list (lane: QueueLane, limit: number, cursor?: number): Promise<{ items: Array<CommentRecord & { screening: Screening, attempts: number, queuedSeq: number }>, next: number | null }> {
+    const min = cursor === undefined ? '-inf' : `(${cursor}`
+    const flat = await this.r.zrangebyscore(this.keys.ready(lane), min, '+inf', 'WITHSCORES', 'LIMIT', 0, limit)
+    const ids: Array<[string, number]> = []
+    for (let i = 0; i + 1 < flat.length; i += 2) ids.push([flat[i]!, Number(flat[i + 1])])
+    const pipeline = this.r.pipeline()
+    for (const [id] of ids) pipeline.hmget(this.keys.comment(id), 'record', 'screening', 'attempts')
+    const rows = (await pipeline.exec()) ?? []
+    const items = []
+    for (const [i, [, seq]] of ids.entries()) {
+      const [err, fields] = rows[i] ?? []
+      const [record, screening, attempts] = (fields ?? []) as Array<string | null>
+      if (err !== null || record === null || record === undefined || screening === null || screening === undefined) continue
+      items.push({ ...(JSON.parse(record) as CommentRecord), screening: JSON.parse(screening) as Screening, attempts: Number(attempts), queuedSeq: seq })
+    }
+    const last = ids[ids.length - 1]
+    return { items, next: ids.length === limit && last !== undefined ? last[1] : null }
+  }
+
+  async history (id: string): Promise<HistoryEvent[] | undefined> {
+    const [exists, events] = await Promise.all([this.r.exists(this.keys.comment(id)), this.r.lrange(this.keys.history(id), 0, -1)])
+    if (exists === 0) return undefined
+    return events.map((e) => JSON.parse(e) as HistoryEvent)
+  }
+
+  /** Final decisions in the order they were made, after a cursor (a stream entry id). */
+  async feed (after: string | undefined, limit: number): Promise<{ items: Array<{ id: string, status: Status, reason: string | null, decidedBy: string, decidedAt: number, cursor: string }>, next: string | null }> {
+    const start = after === undefined ? '-' : `(${after}`
+    const entries = await this.r.xrange(this.keys.decisions, start, '+', 'COUNT', limit)
+    const items = entries.map(([cursor, fields]) => {
+      const f = fieldsOf(fields)
+      return { id: f.id!, status: f.status as Status, reason: f.reason === '' || f.reason === undefined ? null : f.reason, decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt), cursor }
+    })
+    const last = entries[entries.length - 1]
+    return { items, next: last !== undefined ? last[0] : (after ?? null) }
+  }
+
+  /** The id of the feed's last entry, or null when it is empty. */
+  async feedEnd (): Promise<string | null> {
+    const [last] = await this.r.xrevrange(this.keys.decisions, '+', '-', 'COUNT', 1)
+    return last?.[0] ?? null
+  }
+
+  /** Every decided comment with its text and decision, in decision order (for audits and backtests). */
+  async * exportDecided (batch = 500): AsyncGenerator<DecidedComment> {
+    let after: string | undefined
+    for (;;) {
+      const page = await this.feed(after, batch)
+      if (page.items.length === 0) return
+      const pipeline = this.r.pipeline()
+      for (const item of page.items) pipeline.hmget(this.keys.comment(item.id), 'record', 'screening', 'decision', 'status')
+      const rows = (await pipeline.exec()) ?? []
+      for (const [i, item] of page.items.entries()) {
+        const [record, screening, decision, status] = (rows[i]?.[1] ?? []) as Array<string | null>
+        if (record === null || record === undefined || decision === null || decision === undefined) continue
+        const d = JSON.parse(decision) as Decision
+        yield { ...moderatorView(record), site: this.site, status: status as Status, decision: { ...d, decidedAt: new Date(d.decidedAt).toISOString() }, screening: JSON.parse(screening ?? 'null') as Screening, feedId: item.cursor }
+      }
+      after = page.next ?? undefined
+    }
+  }
+}
