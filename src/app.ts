@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './redis/connect.js'
 import type { Config } from './config.js'
 import type { RulesStore } from './rules/store.js'
 import type { ScreenPool } from './pool/screen-pool.js'
@@ -43,9 +43,9 @@ type EmbeddedRedisHealth = Pick<RedisSupervisor, 'healthy' | 'restarts'>
 export interface AppDeps {
   config: Config
   /** Commands of the queue; fails fast (no offline queue) so requests get 503, not a hang. */
-  redis: Redis
+  redis: RedisClient
   /** A second connection for rate-limit counters, so a slow limiter never delays a write. */
-  rateLimitRedis: Redis
+  rateLimitRedis: RedisClient
   rules: RulesStore
   /** Worker threads for long comments; without it they are screened on the main thread. */
   screenPool?: ScreenPool

@@ -9,6 +9,7 @@ const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_CLUSTER_NODES: Type.Optional(Type.String({ pattern: '^\\s*$|^[^,:\\s]+:\\d+(\\s*,\\s*[^,:\\s]+:\\d+)*\\s*$' })),
   /** Key prefix in Redis, so several deployments (or tests) can share one server. */
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_-]+$', default: 'moderato' }),
   /** How long a Redis command may take before the request gets a 503. */
@@ -68,6 +69,8 @@ export interface Config {
   port: number
   host: string
   redisUrl?: string
+  /** REDIS_CLUSTER_NODES: seed nodes of a Redis Cluster; the queue then runs on the Cluster. */
+  redisClusterNodes?: Array<{ host: string, port: number }>
   redisPrefix: string
   redisTimeoutMs: number
   dataDir: string
@@ -143,6 +146,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     const message = errors !== undefined ? validationMessage(errors, 'env') : (err as Error).message
     throw new ConfigError(`invalid configuration: ${message.replace(/\benv\//g, '')}`)
   }
+  const clusterNodes = (e.REDIS_CLUSTER_NODES ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((hp) => {
+    const i = hp.lastIndexOf(':')
+    return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) }
+  })
+  if (clusterNodes.length > 0 && e.REDIS_URL !== undefined && e.REDIS_URL !== '') throw new ConfigError('set REDIS_URL or REDIS_CLUSTER_NODES, not both')
   const given = e.API_KEYS !== undefined && e.API_KEYS.trim() !== '' ? parseApiKeys(e.API_KEYS) : []
   // The development keys are published in the README: only a development or test process may
   // fall back on them. Anything else ("production", "prod", "Production", "staging") needs keys.
@@ -155,6 +163,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     ...(e.REDIS_URL !== undefined && e.REDIS_URL !== '' ? { redisUrl: e.REDIS_URL } : {}),
+    ...(clusterNodes.length > 0 ? { redisClusterNodes: clusterNodes } : {}),
     redisPrefix: e.REDIS_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     dataDir: e.DATA_DIR,

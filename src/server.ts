@@ -4,7 +4,8 @@ import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
 import { ConfigError, loadConfig } from './config.js'
 import { buildApp } from './app.js'
-import { connectRedis, waitReady } from './redis/connect.js'
+import { Redis } from 'ioredis'
+import { connectStore, waitReady } from './redis/connect.js'
 import { hasLegacyData } from './queue/migrate.js'
 import { DataDirInUse, RedisServerMissing } from './redis/embedded.js'
 import { RedisSupervisor } from './redis/supervisor.js'
@@ -37,7 +38,7 @@ async function main (): Promise<void> {
 
   let embedded: RedisSupervisor | undefined
   let url = config.redisUrl
-  if (url === undefined) {
+  if (url === undefined && config.redisClusterNodes === undefined) {
     try {
       embedded = await RedisSupervisor.start({ dir: config.dataDir, onOutput: (line) => logger.debug({ redis: line }) }, logger)
     } catch (err) {
@@ -72,11 +73,11 @@ async function main (): Promise<void> {
   process.on('SIGHUP', () => { void rules.reload() })
 
   const onError = (err: Error): void => logger.warn({ err: err.message }, 'redis connection error')
-  const redis = connectRedis(url, { timeoutMs: config.redisTimeoutMs, name: 'moderato', onError })
-  const rateLimitRedis = connectRedis(url, { timeoutMs: Math.min(config.redisTimeoutMs, 250), name: 'moderato-ratelimit', onError })
+  const redis = connectStore(config, url, { timeoutMs: config.redisTimeoutMs, name: 'moderato', onError })
+  const rateLimitRedis = connectStore(config, url, { timeoutMs: Math.min(config.redisTimeoutMs, 250), name: 'moderato-ratelimit', onError })
   if (!await waitReady(redis, 5000)) logger.warn('redis is not reachable yet; /readyz reports unavailable until it is')
   // Comments stored by a version before sites are invisible to this one until moved.
-  else if (await hasLegacyData(redis, config.redisPrefix).catch(() => false)) {
+  else if (redis instanceof Redis && await hasLegacyData(redis, config.redisPrefix).catch(() => false)) {
     logger.error('this Redis holds comments in the layout before sites (keys under "{q}"): they are not served until moved; stop the service and run "npm run rules -- migrate" (see the README, "Sites")')
   }
 

@@ -7,9 +7,8 @@ import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { Test } from 'tap'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
-import type { Redis } from 'ioredis'
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded.js'
-import { connectRedis } from '../src/redis/connect.js'
+import { connectStore, waitReady, type RedisClient } from '../src/redis/connect.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { buildApp, type AppDeps } from '../src/app.js'
 import { RulesStore } from '../src/rules/store.js'
@@ -41,16 +40,16 @@ export async function tempDir (t: Test, name = 'moderato-test-'): Promise<string
 }
 
 /** A redis-server of this test only; stopped and its directory removed at teardown. */
-export async function startRedis (t: Test, options: { appendfsync?: 'always' | 'everysec', dir?: string, port?: number } = {}): Promise<EmbeddedRedis> {
+export async function startRedis (t: Test, options: { appendfsync?: 'always' | 'everysec', dir?: string, port?: number, extraArgs?: string[] } = {}): Promise<EmbeddedRedis> {
   const dir = options.dir ?? await tempDir(t, 'moderato-redis-')
-  const server = await startEmbeddedRedis({ dir, appendfsync: options.appendfsync ?? 'everysec', ...(options.port !== undefined ? { port: options.port } : {}) })
+  const server = await startEmbeddedRedis({ dir, appendfsync: options.appendfsync ?? 'everysec', ...(options.port !== undefined ? { port: options.port } : {}), ...(options.extraArgs !== undefined ? { extraArgs: options.extraArgs } : {}) })
   t.teardown(async () => { await server.stop() })
   return server
 }
 
 export interface TestApp {
   app: FastifyInstance
-  redis: Redis
+  redis: RedisClient
   config: Config
   rules: RulesStore
 }
@@ -59,7 +58,8 @@ export interface TestApp {
 export async function buildTestApp (t: Test, redisUrl: string, env: Record<string, string> = {}, logger?: FastifyBaseLogger, deps: Pick<AppDeps, 'embeddedRedis'> = {}): Promise<TestApp> {
   const config = loadConfig({
     API_KEYS,
-    REDIS_URL: redisUrl,
+    // A Cluster test names its nodes instead (REDIS_CLUSTER_NODES in env).
+    ...(env.REDIS_CLUSTER_NODES === undefined ? { REDIS_URL: redisUrl } : {}),
     REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     RULES_DIR,
     MODEL_DIR,
@@ -67,9 +67,9 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
     LOG_LEVEL: 'silent',
     ...env
   })
-  const redis = connectRedis(redisUrl, { timeoutMs: config.redisTimeoutMs, name: 'test' })
-  const rateLimitRedis = connectRedis(redisUrl, { timeoutMs: 250, name: 'test-rl' })
-  await new Promise<void>((res) => redis.status === 'ready' ? res() : redis.once('ready', () => res()))
+  const redis = connectStore(config, redisUrl, { timeoutMs: config.redisTimeoutMs, name: 'test' })
+  const rateLimitRedis = connectStore(config, redisUrl, { timeoutMs: 250, name: 'test-rl' })
+  if (!await waitReady(redis, 20000)) throw new Error('the test Redis did not become ready')
   const rules = await RulesStore.open(config.rulesDir, undefined, { models: config.modelDir })
   // Worker threads only where a test asks for them: most tests screen short comments.
   const screenPool = env.SCREEN_THREADS !== undefined ? openScreenPool(config.screenThreads, rules) : undefined

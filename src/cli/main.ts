@@ -1,11 +1,11 @@
 // The rules CLI: argument parsing and dispatch. rules.ts is the program around it.
 import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
-import type { Redis } from 'ioredis'
+import { Redis } from 'ioredis'
 import { loadConfig, type Config } from '../config.js'
 import { migrateLegacy } from '../queue/migrate.js'
 import { ReviewQueue } from '../queue/review-queue.js'
-import { connectRedis, waitReady } from '../redis/connect.js'
+import { connectStore, waitReady, type RedisClient } from '../redis/connect.js'
 import { embeddedRedisUrl } from '../redis/embedded.js'
 import { check, readDecisions, runBacktest, screenText, test, toInput, writeSchemas, type Result } from './commands.js'
 import type { DecidedInput } from './backtest.js'
@@ -35,15 +35,15 @@ async function withQueue<T> (f: (queue: ReviewQueue) => Promise<T>): Promise<T> 
   return await withRedis(async (redis, config) => await f(ReviewQueue.fromConfig(redis, config)))
 }
 
-async function withRedis<T> (f: (redis: Redis, config: Config) => Promise<T>): Promise<T> {
+async function withRedis<T> (f: (redis: RedisClient, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig()
   // Without REDIS_URL, the embedded redis-server of a service running on DATA_DIR.
   const url = config.redisUrl ?? await embeddedRedisUrl(config.dataDir)
-  if (url === undefined) throw new Error(`set REDIS_URL to the Redis that holds the decisions (e.g. redis://127.0.0.1:6379); no service runs an embedded redis-server on DATA_DIR (${config.dataDir})`)
+  if (url === undefined && config.redisClusterNodes === undefined) throw new Error(`set REDIS_URL to the Redis that holds the decisions (e.g. redis://127.0.0.1:6379); no service runs an embedded redis-server on DATA_DIR (${config.dataDir})`)
   // The service's connection settings: no command waits for a Redis that is not there.
-  const redis = connectRedis(url, { timeoutMs: config.redisTimeoutMs, name: 'moderato-rules' })
+  const redis = connectStore(config, url, { timeoutMs: config.redisTimeoutMs, name: 'moderato-rules' })
   try {
-    if (!await waitReady(redis, 5000)) throw new Error(`cannot reach the Redis at ${config.redisUrl !== undefined ? 'REDIS_URL' : `the URL that DATA_DIR (${config.dataDir}) names`} within 5 s`)
+    if (!await waitReady(redis, 5000)) throw new Error(`cannot reach the Redis at ${config.redisClusterNodes !== undefined ? 'REDIS_CLUSTER_NODES' : config.redisUrl !== undefined ? 'REDIS_URL' : `the URL that DATA_DIR (${config.dataDir}) names`} within 5 s`)
     return await f(redis, config)
   } finally {
     redis.disconnect()
@@ -116,6 +116,8 @@ export async function main (argv: string[]): Promise<Result> {
     }
     case 'migrate': {
       const report = await withRedis(async (redis, config) => {
+        // The layout before sites never ran on a Cluster: there is nothing to move there.
+        if (!(redis instanceof Redis)) throw new Error('migrate works on one Redis (REDIS_URL); the layout before sites never ran on a Cluster')
         const sites = config.apiKeys.filter((k) => k.role === 'site').map((k) => k.name)
         // Feed entries of comments already gone (retention) go to --site, or the only site.
         const defaultSite = values.site ?? (sites.length === 1 ? sites[0] : undefined)

@@ -1,7 +1,8 @@
 // Redis connections that fail fast: no offline queue and a command timeout, so a request
 // gets a 503 within REDIS_TIMEOUT_MS when Redis is down or slow, and reconnection goes on
 // in the background forever, so the service recovers without a restart.
-import { Redis, type Cluster } from 'ioredis'
+import { Cluster, Redis, type RedisOptions } from 'ioredis'
+import type { Config } from '../config.js'
 
 /** A connection the queue can use: one Redis (or Sentinel's primary), or a Redis Cluster. */
 export type RedisClient = Redis | Cluster
@@ -12,8 +13,9 @@ export interface ConnectOptions {
   onError?: (err: Error) => void
 }
 
-export function connectRedis (url: string, options: ConnectOptions): Redis {
-  const redis = new Redis(url, {
+/** Options of every connection: fail fast, reconnect forever, pipeline what goes out together. */
+function failFast (options: ConnectOptions): RedisOptions {
+  return {
     connectionName: options.name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -25,14 +27,47 @@ export function connectRedis (url: string, options: ConnectOptions): Redis {
     // Commands issued in the same tick (many requests in flight) go out in one write:
     // one syscall instead of one per command, the largest cost under load.
     enableAutoPipelining: true
-  })
+  }
+}
+
+export function connectRedis (url: string, options: ConnectOptions): Redis {
+  const redis = new Redis(url, failFast(options))
   // Without a listener ioredis logs every reconnect failure to stderr; route it to our log.
   redis.on('error', (err) => options.onError?.(err))
   return redis
 }
 
+/**
+ * A Redis Cluster from its seed nodes. Each node connection fails fast as connectRedis's do;
+ * commands follow MOVED/ASK redirections and slot changes after a failover by themselves.
+ */
+export function connectCluster (nodes: Array<{ host: string, port: number }>, options: ConnectOptions): Cluster {
+  const { enableAutoPipelining: _, ...node } = failFast(options)
+  const cluster = new Cluster(nodes, {
+    redisOptions: node,
+    enableOfflineQueue: false,
+    // ioredis's automatic pipelining on a Cluster routes a script call by its first argument
+    // (the number of keys, for scripts whose key count varies) instead of its first key, and
+    // then refuses the batch as cross-slot. Explicit per-site pipelines still batch.
+    enableAutoPipelining: false,
+    clusterRetryStrategy: (times) => Math.min(50 * times, 1000),
+    // A failover takes the cluster a few seconds: keep following redirections meanwhile.
+    retryDelayOnClusterDown: 100,
+    retryDelayOnFailover: 100
+  })
+  cluster.on('error', (err) => options.onError?.(err))
+  return cluster
+}
+
+/** The store as the settings name it: a Redis Cluster (REDIS_CLUSTER_NODES) or one Redis at `url`. */
+export function connectStore (config: Pick<Config, 'redisClusterNodes'>, url: string | undefined, options: ConnectOptions): RedisClient {
+  if (config.redisClusterNodes !== undefined) return connectCluster(config.redisClusterNodes, options)
+  if (url === undefined) throw new Error('no Redis to connect to: set REDIS_URL or REDIS_CLUSTER_NODES')
+  return connectRedis(url, options)
+}
+
 /** Resolves when the connection is ready, or after `ms` (the app reports not-ready then). */
-export async function waitReady (redis: Redis, ms: number): Promise<boolean> {
+export async function waitReady (redis: RedisClient, ms: number): Promise<boolean> {
   if (redis.status === 'ready') return true
   return await new Promise((resolve) => {
     const timer = setTimeout(() => { cleanup(); resolve(false) }, ms)

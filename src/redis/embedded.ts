@@ -57,6 +57,8 @@ export interface EmbeddedOptions {
   appendfsync?: 'always' | 'everysec'
   /** Output of the child for debugging. */
   onOutput?: (line: string) => void
+  /** More redis-server arguments (tests start Cluster nodes with them). */
+  extraArgs?: string[]
 }
 
 // Who runs redis-server on a data directory. A process killed with SIGKILL cannot stop its
@@ -197,7 +199,8 @@ export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<Emb
     '--save', '',
     '--daemonize', 'no',
     '--protected-mode', 'yes',
-    '--loglevel', 'warning'
+    '--loglevel', 'warning',
+    ...options.extraArgs ?? []
   ]
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const spawned = await new Promise<Error | undefined>((resolveSpawn) => {
