@@ -13,6 +13,9 @@ const EnvSchema = Type.Object({
   /** Key prefix in Redis, so several deployments (or tests) can share one server. */
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_-]+$', default: 'moderato' }),
   /** How long a Redis command may take before the request gets a 503. */
+  REDIS_SENTINELS: Type.Optional(Type.String({ pattern: '^\\s*$|^[^,:\\s]+:\\d+(\\s*,\\s*[^,:\\s]+:\\d+)*\\s*$' })),
+  REDIS_SENTINEL_NAME: Type.String({ minLength: 1, default: 'mymaster' }),
+  REDIS_MIN_REPLICAS_ACK: Type.Integer({ minimum: 0, maximum: 16, default: 0 }),
   REDIS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 500 }),
   /** Where the embedded redis-server keeps its data when REDIS_URL is not set. */
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
@@ -71,6 +74,10 @@ export interface Config {
   redisUrl?: string
   /** REDIS_CLUSTER_NODES: seed nodes of a Redis Cluster; the queue then runs on the Cluster. */
   redisClusterNodes?: Array<{ host: string, port: number }>
+  /** REDIS_SENTINELS and REDIS_SENTINEL_NAME: the primary is found through Sentinel. */
+  redisSentinel?: { sentinels: Array<{ host: string, port: number }>, name: string }
+  /** Replicas that must confirm a comment or decision before it is acknowledged (WAIT). */
+  minReplicasAck: number
   redisPrefix: string
   redisTimeoutMs: number
   dataDir: string
@@ -135,6 +142,14 @@ export function parseApiKeys (value: string): ApiKey[] {
   return keys
 }
 
+/** "host:port, host:port" as a list (REDIS_CLUSTER_NODES, REDIS_SENTINELS; the schema checked the form). */
+function hostPorts (value: string | undefined): Array<{ host: string, port: number }> {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((hp) => {
+    const i = hp.lastIndexOf(':')
+    return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) }
+  })
+}
+
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   let e: Env
   try {
@@ -146,11 +161,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     const message = errors !== undefined ? validationMessage(errors, 'env') : (err as Error).message
     throw new ConfigError(`invalid configuration: ${message.replace(/\benv\//g, '')}`)
   }
-  const clusterNodes = (e.REDIS_CLUSTER_NODES ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((hp) => {
-    const i = hp.lastIndexOf(':')
-    return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) }
-  })
-  if (clusterNodes.length > 0 && e.REDIS_URL !== undefined && e.REDIS_URL !== '') throw new ConfigError('set REDIS_URL or REDIS_CLUSTER_NODES, not both')
+  const clusterNodes = hostPorts(e.REDIS_CLUSTER_NODES)
+  const sentinels = hostPorts(e.REDIS_SENTINELS)
+  const stores = [e.REDIS_URL !== undefined && e.REDIS_URL !== '' && 'REDIS_URL', clusterNodes.length > 0 && 'REDIS_CLUSTER_NODES', sentinels.length > 0 && 'REDIS_SENTINELS'].filter(Boolean)
+  if (stores.length > 1) throw new ConfigError(`set one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS, not ${stores.join(' and ')}`)
+  if (e.REDIS_MIN_REPLICAS_ACK > 0 && clusterNodes.length > 0) throw new ConfigError('REDIS_MIN_REPLICAS_ACK is not supported on a Redis Cluster yet (WAIT must reach the primary of each site\'s slot); use Sentinel, or leave it at 0')
   const given = e.API_KEYS !== undefined && e.API_KEYS.trim() !== '' ? parseApiKeys(e.API_KEYS) : []
   // The development keys are published in the README: only a development or test process may
   // fall back on them. Anything else ("production", "prod", "Production", "staging") needs keys.
@@ -164,6 +179,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     ...(e.REDIS_URL !== undefined && e.REDIS_URL !== '' ? { redisUrl: e.REDIS_URL } : {}),
     ...(clusterNodes.length > 0 ? { redisClusterNodes: clusterNodes } : {}),
+    ...(sentinels.length > 0 ? { redisSentinel: { sentinels, name: e.REDIS_SENTINEL_NAME } } : {}),
+    minReplicasAck: e.REDIS_MIN_REPLICAS_ACK,
     redisPrefix: e.REDIS_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     dataDir: e.DATA_DIR,

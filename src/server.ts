@@ -38,7 +38,7 @@ async function main (): Promise<void> {
 
   let embedded: RedisSupervisor | undefined
   let url = config.redisUrl
-  if (url === undefined && config.redisClusterNodes === undefined) {
+  if (url === undefined && config.redisClusterNodes === undefined && config.redisSentinel === undefined) {
     try {
       embedded = await RedisSupervisor.start({ dir: config.dataDir, onOutput: (line) => logger.debug({ redis: line }) }, logger)
     } catch (err) {

@@ -78,3 +78,14 @@ t.test('a moderator key can be limited to sites; without a scope it sees every s
   const config = loadConfig({ API_KEYS: 'moderator:sam@rasa+other:12345678,moderator:ann:87654321' })
   t.same(config.apiKeys.map((k) => [k.name, k.sites]), [['sam', ['rasa', 'other']], ['ann', undefined]])
 })
+
+t.test('one Redis topology at a time; WAIT is refused on a Cluster', async (t) => {
+  t.throws(() => loadConfig({ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'b:2' }), { message: /REDIS_URL and REDIS_CLUSTER_NODES/ })
+  t.throws(() => loadConfig({ REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'b:2' }), { message: /REDIS_CLUSTER_NODES and REDIS_SENTINELS/ })
+  t.throws(() => loadConfig({ REDIS_CLUSTER_NODES: 'b:2', REDIS_MIN_REPLICAS_ACK: '1' }), { message: /not supported on a Redis Cluster/ })
+  t.throws(() => loadConfig({ REDIS_SENTINELS: 'no-port' }), { message: /REDIS_SENTINELS/ })
+  const c = loadConfig({ REDIS_SENTINELS: '10.0.0.1:26379, 10.0.0.2:26380', REDIS_MIN_REPLICAS_ACK: '1' })
+  t.same(c.redisSentinel, { sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: '10.0.0.2', port: 26380 }], name: 'mymaster' })
+  t.equal(c.minReplicasAck, 1)
+  t.same(loadConfig({ REDIS_CLUSTER_NODES: 'n1:7000,n2:7001' }).redisClusterNodes, [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }])
+})

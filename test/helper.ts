@@ -58,8 +58,8 @@ export interface TestApp {
 export async function buildTestApp (t: Test, redisUrl: string, env: Record<string, string> = {}, logger?: FastifyBaseLogger, deps: Pick<AppDeps, 'embeddedRedis'> = {}): Promise<TestApp> {
   const config = loadConfig({
     API_KEYS,
-    // A Cluster test names its nodes instead (REDIS_CLUSTER_NODES in env).
-    ...(env.REDIS_CLUSTER_NODES === undefined ? { REDIS_URL: redisUrl } : {}),
+    // A Cluster or Sentinel test names its nodes instead (in env).
+    ...(env.REDIS_CLUSTER_NODES === undefined && env.REDIS_SENTINELS === undefined ? { REDIS_URL: redisUrl } : {}),
     REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     RULES_DIR,
     MODEL_DIR,

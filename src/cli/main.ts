@@ -39,7 +39,7 @@ async function withRedis<T> (f: (redis: RedisClient, config: Config) => Promise<
   const config = loadConfig()
   // Without REDIS_URL, the embedded redis-server of a service running on DATA_DIR.
   const url = config.redisUrl ?? await embeddedRedisUrl(config.dataDir)
-  if (url === undefined && config.redisClusterNodes === undefined) throw new Error(`set REDIS_URL to the Redis that holds the decisions (e.g. redis://127.0.0.1:6379); no service runs an embedded redis-server on DATA_DIR (${config.dataDir})`)
+  if (url === undefined && config.redisClusterNodes === undefined && config.redisSentinel === undefined) throw new Error(`set REDIS_URL to the Redis that holds the decisions (e.g. redis://127.0.0.1:6379); no service runs an embedded redis-server on DATA_DIR (${config.dataDir})`)
   // The service's connection settings: no command waits for a Redis that is not there.
   const redis = connectStore(config, url, { timeoutMs: config.redisTimeoutMs, name: 'moderato-rules' })
   try {

@@ -52,7 +52,7 @@ export function rateLimited (max: number, after: string, ttlMs: number): HttpErr
   return new HttpError(429, 'RATE_LIMITED', `Too many requests: at most ${max} per ${after}. Retry after ${Math.ceil(ttlMs / 1000)} s.`)
 }
 
-const UNAVAILABLE = /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries|^LOADING|^MISCONF|^BUSY|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN|OOM command not allowed/i
+const UNAVAILABLE = /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries|^LOADING|^MISCONF|^BUSY|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN|^NOREPLICAS|OOM command not allowed/i
 
 /** True for ioredis failures that mean "Redis is down or slow", not a bug of ours. */
 export function isStoreUnavailable (err: unknown): boolean {

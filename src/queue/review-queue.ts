@@ -22,9 +22,16 @@ export class ReviewQueue {
   private readonly registered = new Set<string>()
 
   /** The queue as the service's settings describe it: the one way the service and the CLI build it. */
-  static fromConfig (redis: RedisClient, config: Pick<Config, 'redisPrefix' | 'maxAttempts' | 'retentionMs' | 'apiKeys'>): ReviewQueue {
+  static fromConfig (redis: RedisClient, config: Pick<Config, 'redisPrefix' | 'maxAttempts' | 'retentionMs' | 'apiKeys' | 'minReplicasAck' | 'redisTimeoutMs'>): ReviewQueue {
     const sites = config.apiKeys.filter((k) => k.role === 'site').map((k) => k.name)
-    return new ReviewQueue(redis, { prefix: config.redisPrefix, maxAttempts: config.maxAttempts, retentionMs: config.retentionMs }, sites)
+    return new ReviewQueue(redis, {
+      prefix: config.redisPrefix,
+      maxAttempts: config.maxAttempts,
+      retentionMs: config.retentionMs,
+      minReplicasAck: config.minReplicasAck,
+      // WAIT must answer before the command timeout, or the answer would be a bare timeout.
+      replicaAckTimeoutMs: Math.max(10, Math.floor(config.redisTimeoutMs * 0.8))
+    }, sites)
   }
 
   /** `configured`: the sites that have a key, known before they store anything. */

@@ -11,6 +11,7 @@
 // (SiteKeys.scriptKeys): a claim first reads which comments it may take, then takes them.
 import { readFileSync } from 'node:fs'
 import type { DecisionKind, Lane, Screening, Status } from '../screening/types.js'
+import type { Redis } from 'ioredis'
 import type { RedisClient } from '../redis/connect.js'
 import { ALL_LANES, SiteKeys, type QueueLane } from './keys.js'
 import {
@@ -36,6 +37,18 @@ export interface QueueOptions {
   maxAttempts: number
   /** How long a decided comment and its feed entry are kept, in ms; 0 or absent: forever. */
   retentionMs?: number
+  /** Replicas that must have a comment or decision before it is acknowledged (0 or absent: none). */
+  minReplicasAck?: number
+  /** How long to wait for them, in ms. */
+  replicaAckTimeoutMs?: number
+}
+
+/** Too few replicas confirmed a write in time: it may or may not survive a failover. */
+export class NotReplicated extends Error {
+  constructor (wanted: number, acked: number) {
+    // The NOREPLICAS prefix is Redis's own for this condition: the HTTP layer answers 503.
+    super(`NOREPLICAS ${acked} of ${wanted} replicas confirmed the write in time`)
+  }
 }
 
 /** A comment a claim may take: its lane's urgency (index in ALL_LANES) and its place in line. */
@@ -68,6 +81,17 @@ export class SiteQueue {
 
   private get retentionMs (): number { return this.options.retentionMs ?? 0 }
 
+  /**
+   * With REDIS_MIN_REPLICAS_ACK, waits (WAIT) until that many replicas have every write this
+   * connection made so far, this one included; throws NotReplicated when they do not in time.
+   */
+  private async replicated (): Promise<void> {
+    const wanted = this.options.minReplicasAck ?? 0
+    if (wanted === 0) return
+    const acked = await (this.r as Redis).wait(wanted, this.options.replicaAckTimeoutMs ?? 400)
+    if (acked < wanted) throw new NotReplicated(wanted, acked)
+  }
+
   /** Runs a script with the site's keys and those of `ids` declared, then its own arguments. */
   private async run (command: keyof QueueCommands, ids: string[], ...args: Array<string | number>): Promise<Reply> {
     const { keys, args: head } = this.keys.scriptKeys(ids)
@@ -79,6 +103,7 @@ export class SiteQueue {
       JSON.stringify(record), JSON.stringify(screening), verdict.status, verdict.lane,
       verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion, this.retentionMs,
       fingerprint(record))
+    await this.replicated()
     const [created, status, reason, stored] = reply as [number, Status, string, string]
     // Same id, other fields: a second comment under a taken id, never a silent replay.
     if (created === 2) throw new QueueError('ID_CONFLICT', record.id)
@@ -157,6 +182,7 @@ export class SiteQueue {
   /** Returns the decision and whether this call made it (false: the same decision was already recorded). */
   async decide (id: string, holder: string, decision: DecisionKind, reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
     const [code, json] = await this.run('mqDecide', [id], holder, decision, reason ?? '', note ?? '', this.options.maxAttempts, this.retentionMs)
+    if (code === 'OK' || code === 'SAME') await this.replicated()
     const parsed = typeof json === 'string' ? JSON.parse(json) as Decision : undefined
     if (code === 'OK' || code === 'SAME') return { decision: parsed!, changed: code === 'OK' }
     throw new QueueError(code as QueueErrorCode, id, parsed)

@@ -59,10 +59,44 @@ export function connectCluster (nodes: Array<{ host: string, port: number }>, op
   return cluster
 }
 
-/** The store as the settings name it: a Redis Cluster (REDIS_CLUSTER_NODES) or one Redis at `url`. */
-export function connectStore (config: Pick<Config, 'redisClusterNodes'>, url: string | undefined, options: ConnectOptions): RedisClient {
+/**
+ * The primary that Sentinel names, followed through failovers: after one, ioredis asks the
+ * sentinels again and reconnects to the new primary (requests meanwhile get 503 at once).
+ */
+export function connectSentinel (sentinel: NonNullable<Config['redisSentinel']>, options: ConnectOptions): Redis {
+  const redis = new Redis({
+    ...failFast(options),
+    sentinels: sentinel.sentinels,
+    name: sentinel.name,
+    // Hear "+switch-master" from the sentinels and move at once, rather than at the next
+    // failed reconnect; and retry often while the sentinels still name the dead primary.
+    failoverDetector: true,
+    retryStrategy: (times) => Math.min(50 * times, 250),
+    // A sentinel slow to learn of a failover can name the old primary, which may be back by
+    // then as a replica: every write would get READONLY forever. Ask the sentinels again.
+    reconnectOnError: (err) => err.message.startsWith('READONLY') ? 1 : false,
+    sentinelRetryStrategy: (times) => Math.min(100 * times, 1000)
+  })
+  redis.on('error', (err) => options.onError?.(err))
+  // ioredis 6 can give up for good during a failover: a reconnect it starts itself (switch
+  // detected, READONLY) while it is still asking the sentinels aborts that connect, and the
+  // connection ends instead of retrying (seen in test/sentinel-failover.test.ts). Only our
+  // own disconnect() may end it: any other end starts a new connect.
+  let closing = false
+  const disconnect = redis.disconnect.bind(redis)
+  redis.disconnect = (reconnect = false) => { if (!reconnect) closing = true; disconnect(reconnect) }
+  redis.on('end', () => {
+    if (closing) return
+    setTimeout(() => { if (!closing && redis.status === 'end') redis.connect().catch(() => {}) }, 250).unref()
+  })
+  return redis
+}
+
+/** The store as the settings name it: a Redis Cluster, a Sentinel-watched primary, or one Redis at `url`. */
+export function connectStore (config: Pick<Config, 'redisClusterNodes' | 'redisSentinel'>, url: string | undefined, options: ConnectOptions): RedisClient {
   if (config.redisClusterNodes !== undefined) return connectCluster(config.redisClusterNodes, options)
-  if (url === undefined) throw new Error('no Redis to connect to: set REDIS_URL or REDIS_CLUSTER_NODES')
+  if (config.redisSentinel !== undefined) return connectSentinel(config.redisSentinel, options)
+  if (url === undefined) throw new Error('no Redis to connect to: set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS')
   return connectRedis(url, options)
 }
 
