@@ -2,8 +2,8 @@
 // tests call them directly; main.ts parses arguments and rules.ts prints.
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { loadRules, loadRuleTests, RulesLoadError, formatProblem, type LoadOptions } from '../rules/load.js'
-import { ListsFile, PatternsFile, PolicyFile, TestsFile } from '../rules/schema.js'
+import { loadRules, loadRuleTests, RulesLoadError, formatProblem, type LoadedRules, type LoadOptions, type SiteRules } from '../rules/load.js'
+import { ListsFile, PatternsFile, PolicyFile, SiteListsFile, SitePolicyFile, TestsFile } from '../rules/schema.js'
 import { screen } from '../screening/screen.js'
 import type { ScreenResult } from '../screening/types.js'
 import type { DecidedComment } from '../queue/review-queue.js'
@@ -18,11 +18,12 @@ function problems (err: unknown): Result {
 
 export async function check (dir: string, options: LoadOptions = {}): Promise<Result> {
   try {
-    const { ruleset, files } = await loadRules(dir, options)
+    const { ruleset, files, sites } = await loadRules(dir, options)
     const c = ruleset.counts
     const lines = [
       `${dir}: OK, version ${ruleset.version}, model ${ruleset.model?.model.version ?? 'off'}`,
       `files: ${files.join(', ')}`,
+      ...(Object.keys(sites).length > 0 ? [`sites: ${Object.entries(sites).map(([site, r]) => `${site} (version ${r.ruleset.version}, ${r.files.filter((f) => f.startsWith('sites/')).join(', ')})`).join('; ')}`] : []),
       `entries: ${c.entries} compiled, allowlist ${c.allowlist}, patterns ${c.patterns}`,
       'lists: ' + Object.entries(c.lists).map(([k, v]) => `${k} ${v}`).join(', '),
       'categories: ' + Object.entries(c.categories).map(([k, v]) => `${k} ${v}`).join(', ')
@@ -85,9 +86,12 @@ export function formatScreen (text: string, r: ScreenResult): string {
   return lines.join('\n')
 }
 
-export async function screenText (dir: string, text: string, people?: string[], options: LoadOptions = {}): Promise<Result> {
+export async function screenText (dir: string, text: string, people?: string[], options: LoadOptions = {}, site?: string): Promise<Result> {
   try {
-    const { ruleset } = await loadRules(dir, options)
+    const loaded = await loadRules(dir, options)
+    const rules = site === undefined ? loaded : loaded.sites[site]
+    if (rules === undefined) return { code: 2, out: noOverlay(dir, site!, loaded) }
+    const { ruleset } = rules
     const r = screen({ text, ...(people !== undefined ? { context: { people } } : {}) }, ruleset)
     return { code: 0, out: formatScreen(text, r) }
   } catch (err) {
@@ -125,7 +129,13 @@ export function toInput (row: Record<string, unknown> | DecidedComment, where: s
   return { id: r.id, text: r.text, decision, ...(typeof reason === 'string' ? { reason } : {}), ...(automatic ? { automatic } : {}), ...(typeof r.context === 'object' && r.context !== null ? { context: r.context as DecidedInput['context'] } : {}) }
 }
 
-export async function runBacktest (currentDir: string, proposedDir: string, comments: DecidedInput[], options: LoadOptions = {}): Promise<{ code: number, report?: BacktestReport, out: string }> {
+/** What --site names when the folder has no overlay for it. */
+function noOverlay (dir: string, site: string, loaded: LoadedRules): string {
+  const sites = Object.keys(loaded.sites)
+  return `${dir} has no overlay for the site "${site}" (no folder sites/${site}/); ${sites.length > 0 ? `sites with one: ${sites.join(', ')}` : 'it has no site overlays'}`
+}
+
+export async function runBacktest (currentDir: string, proposedDir: string, comments: DecidedInput[], options: LoadOptions = {}, site?: string): Promise<{ code: number, report?: BacktestReport, out: string }> {
   let current
   let proposed
   // Say which folder is at fault: the draft, most often, but not always.
@@ -139,7 +149,12 @@ export async function runBacktest (currentDir: string, proposedDir: string, comm
   } catch (err) {
     return which(`proposed rules (${proposedDir})`, problems(err))
   }
-  const report = backtest(comments, current.ruleset, proposed.ruleset)
+  // With --site, both folders as that site sees them (its overlay over the shared rules).
+  const pick = (loaded: LoadedRules, dir: string): SiteRules | string => site === undefined ? loaded : loaded.sites[site] ?? noOverlay(dir, site, loaded)
+  const [before, after] = [pick(current, currentDir), pick(proposed, proposedDir)]
+  if (typeof before === 'string') return { code: 2, out: before }
+  if (typeof after === 'string') return { code: 2, out: after }
+  const report = backtest(comments, before.ruleset, after.ruleset)
   return { code: 0, report, out: formatBacktest(report) }
 }
 
@@ -172,7 +187,15 @@ export function formatBacktest (r: BacktestReport): string {
 
 export async function writeSchemas (outDir: string): Promise<Result> {
   await mkdir(outDir, { recursive: true })
-  const schemas = { 'policy.schema.json': PolicyFile, 'lists.schema.json': ListsFile, 'patterns.schema.json': PatternsFile, 'tests.schema.json': TestsFile }
+  const schemas = {
+    'policy.schema.json': PolicyFile,
+    'lists.schema.json': ListsFile,
+    'patterns.schema.json': PatternsFile,
+    'tests.schema.json': TestsFile,
+    // sites/<site>/policy.yaml and lists.yaml
+    'site-policy.schema.json': SitePolicyFile,
+    'site-lists.schema.json': SiteListsFile
+  }
   for (const [name, schema] of Object.entries(schemas)) await writeFile(join(outDir, name), schemaJson(schema))
   return { code: 0, out: `wrote ${Object.keys(schemas).join(', ')} to ${outDir}` }
 }

@@ -14,11 +14,13 @@ const USAGE = `usage: npm run rules -- <command> [options]
 
   check [dir]                         validate a rules folder and print counts
   test [dir]                          run the example cases in <dir>/tests.yaml
-  screen [--rules dir] [--people "A B,C D"] "text"
-                                      screen one text and show each flag in it
+  screen [--rules dir] [--people "A B,C D"] [--site s] "text"
+                                      screen one text and show each flag in it (as the
+                                      site s sees it: its overlay in sites/s/ over the rules)
   backtest --rules <proposed dir> --against <decisions.jsonl | redis> [--current dir] [--site s] [--json]
                                       replay decided comments through the current and the
-                                      proposed rules: per-rule precision, changed verdicts
+                                      proposed rules: per-rule precision, changed verdicts;
+                                      --site: the site's comments, with its overlay on both
   export [--out file.jsonl] [--site s]
                                       write decided comments from Redis as JSON lines
                                       (every site, or those named: --site a,b)
@@ -90,12 +92,12 @@ export async function main (argv: string[]): Promise<Result> {
       const text = rest.join(' ')
       if (text.trim() === '') return { code: 2, out: 'screen needs the text to screen, e.g. npm run rules -- screen "You are an idiot"' }
       const people = values.people?.split(',').map((p) => p.trim()).filter(Boolean)
-      return await screenText(values.rules ?? defaultDir(), text, people, models)
+      return await screenText(values.rules ?? defaultDir(), text, people, models, values.site)
     }
     case 'backtest': {
       if (values.rules === undefined || values.against === undefined) return { code: 2, out: 'backtest needs --rules <proposed dir> and --against <decisions.jsonl | redis>' }
       const comments = values.against === 'redis' ? await fromRedis(values.site) : await readDecisions(values.against)
-      const r = await runBacktest(values.current ?? defaultDir(), values.rules, comments, models)
+      const r = await runBacktest(values.current ?? defaultDir(), values.rules, comments, models, values.site)
       return values.json && r.report !== undefined ? { code: r.code, out: JSON.stringify(r.report, null, 2) } : r
     }
     case 'export': {

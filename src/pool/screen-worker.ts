@@ -16,13 +16,15 @@ export interface ScreenTask {
   input?: ScreenInput
 }
 
-let ruleset: Ruleset | undefined
+/** The rule sets of the last load, by version: the shared one and each site's. */
+let rulesets = new Map<string, Ruleset>()
 
 /** The answer, or null when this thread cannot screen with the version asked for. */
 export default async function screenTask (task: ScreenTask): Promise<ScreenResult | null> {
-  if (ruleset?.version !== task.rulesVersion) {
+  if (!rulesets.has(task.rulesVersion)) {
     try {
-      ruleset = (await loadRules(task.rulesDir, task.loadOptions)).ruleset
+      const loaded = await loadRules(task.rulesDir, task.loadOptions)
+      rulesets = new Map([loaded, ...Object.values(loaded.sites)].map((r) => [r.ruleset.version, r.ruleset]))
     } catch {
       // A folder broken on disk while the main thread runs its last good set: the main
       // thread screens this one itself.
@@ -31,6 +33,7 @@ export default async function screenTask (task: ScreenTask): Promise<ScreenResul
   }
   // The folder changed again since the main thread loaded it: same fallback, until the
   // main thread has loaded the new files too.
-  if (ruleset.version !== task.rulesVersion) return null
+  const ruleset = rulesets.get(task.rulesVersion)
+  if (ruleset === undefined) return null
   return task.input === undefined ? null : screen(task.input, ruleset)
 }

@@ -92,11 +92,11 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     checkText(request, body.text)
     const headerKey = request.headers['idempotency-key']
     const id = body.id ?? headerKey ?? randomUUID()
-    // One rule set for the whole request, however many reloads happen meanwhile.
-    const { ruleset } = rules.current
-    const { screening, verdict } = await screenBody(body, ruleset, screenPool)
-    // A site key's name is its site: ids, idempotency and reads are per site.
+    // A site key's name is its site: ids, idempotency, reads and its rules overlay are per site.
     const site = request.principal!.name
+    // One rule set for the whole request, however many reloads happen meanwhile.
+    const { ruleset } = rules.forSite(site)
+    const { screening, verdict } = await screenBody(body, ruleset, screenPool)
     const store = async (): Promise<EnqueueResult> => {
       await queue.register(site)
       return await queue.site(site).enqueue({
@@ -163,7 +163,10 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { body } = request
     checkText(request, body.text)
-    const { screening, verdict } = await screenBody(body, rules.current.ruleset, screenPool)
+    // A site screens with its own rules (its overlay); moderators and admins with the shared ones.
+    const principal = request.principal!
+    const { ruleset } = principal.role === 'site' ? rules.forSite(principal.name) : rules.current
+    const { screening, verdict } = await screenBody(body, ruleset, screenPool)
     return { status: verdict.status, ...(verdict.reason !== undefined ? { reason: verdict.reason } : {}), lane: verdict.lane, screening }
   })
 }

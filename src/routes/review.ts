@@ -115,14 +115,14 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { id } = request.params
     const { body } = request
-    const reasons = app.rules.current.reasons
+    const site = await siteOfComment(queue, request.principal!, id, request.query.site)
+    const reasons = app.rules.forSite(site.site).reasons
     if (body.decision === 'reject' && body.reason === undefined) {
       throw new HttpError(400, 'REASON_REQUIRED', `A rejection needs a reason, one of: ${reasons.join(', ')}.`)
     }
     if (body.reason !== undefined && !reasons.includes(body.reason)) {
       throw new HttpError(400, 'UNKNOWN_REASON', `"${body.reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
     }
-    const site = await siteOfComment(queue, request.principal!, id, request.query.site)
     const { decision, changed } = await site.decide(id, request.principal!.name, body.decision, body.reason, body.note)
     if (changed) app.metrics.decisionMade(decision.decision)
     return { id, status: decision.decision === 'approve' ? 'approved' as const : 'rejected' as const, decision: decisionView(decision, true) }

@@ -7,6 +7,7 @@ import { errorResponses } from '../http/error-schema.js'
 const Problem = Type.Object({ file: Type.String(), line: Type.Optional(Type.Integer()), message: Type.String() })
 const RulesStatus = Type.Object({
   version: Type.String({ description: 'Content hash of the rule files; every screening result carries it' }),
+  sites: Type.Record(Type.String(), Type.Object({ version: Type.String({ description: "The shared files and the site's overlay, hashed: the version its verdicts carry" }) }), { description: 'Sites with an overlay folder (sites/<site>/ in RULES_DIR)' }),
   modelVersion: Type.Union([Type.String(), Type.Null()], { description: 'The learned scorer in use (a hash of its weights), null when policy.yaml switches it off; every screening result carries it' }),
   loadedAt: Type.String({ format: 'date-time' }),
   files: Type.Array(Type.String()),

@@ -2,7 +2,8 @@
 // reported as "file:line: what is wrong", all of them at once, so ops fix a broken edit
 // in one pass. Nothing here touches the running service: the store decides what to swap.
 import { createHash } from 'node:crypto'
-import { readFile, realpath } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { readdir, readFile, realpath } from 'node:fs/promises'
 import { join, normalize, isAbsolute, relative } from 'node:path'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
@@ -12,7 +13,8 @@ import { stepThrough } from '../screening/steps.js'
 import { runCooperatively } from '../cooperative.js'
 import { SEVERITIES, type Severity } from '../screening/types.js'
 import type { ListDefinition, ListEntry } from '../screening/lexicon.js'
-import { ListsFile, PatternsFile, PolicyFile, TestsFile } from './schema.js'
+import { ListsFile, PatternsFile, PolicyFile, SiteListsFile, SitePolicyFile, TestsFile } from './schema.js'
+import { SITE_ID } from '../config.js'
 import { readModel, type LoadedModel } from '../model/file.js'
 import { MODEL_KINDS, type ModelKind } from '../screening/model.js'
 import type { Lane } from '../screening/types.js'
@@ -29,7 +31,8 @@ export function formatProblem (p: Problem): string {
   return `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`
 }
 
-export interface LoadedRules {
+/** One compiled rule set: the shared folder's, or the shared folder with one site's overlay. */
+export interface SiteRules {
   ruleset: Ruleset
   /** Reason codes moderators may use (policy.yaml "reasons"). */
   reasons: string[]
@@ -37,10 +40,17 @@ export interface LoadedRules {
   files: string[]
 }
 
+export interface LoadedRules extends SiteRules {
+  /** Sites with an overlay folder (sites/<site>/), each compiled with the shared rules. */
+  sites: Record<string, SiteRules>
+}
+
 const ajv = new Ajv({ allErrors: true, strict: false })
 const validators = {
   policy: ajv.compile(PolicyFile),
   lists: ajv.compile(ListsFile),
+  sitePolicy: ajv.compile(SitePolicyFile),
+  siteLists: ajv.compile(SiteListsFile),
   patterns: ajv.compile(PatternsFile),
   tests: ajv.compile(TestsFile)
 }
@@ -232,7 +242,32 @@ export interface LoadOptions {
 }
 
 export async function loadRules (dir: string, options: LoadOptions = {}): Promise<LoadedRules> {
-  const { source, reasons, files } = await loadRuleSource(dir, options)
+  const shared = await compileFolder(dir, options)
+  const sites: Record<string, SiteRules> = {}
+  // One after another: each compiles a whole rule set, in slices.
+  for (const site of await siteFolders(dir)) sites[site] = await compileFolder(dir, options, site)
+  return { ...shared, sites }
+}
+
+/** The folders under sites/, each named by a site id; anything else there is a problem. */
+async function siteFolders (dir: string): Promise<string[]> {
+  let entries
+  try {
+    entries = await readdir(join(dir, SITES), { withFileTypes: true })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()
+  const bad = folders.filter((name) => !SITE_ID.test(name))
+  if (bad.length > 0) throw new RulesLoadError(bad.map((name) => ({ file: `${SITES}/${name}`, message: 'a folder under sites/ is named by a site id (the name of its site key: letters, digits, ".", "_", "-")' })))
+  return folders
+}
+
+const SITES = 'sites'
+
+async function compileFolder (dir: string, options: LoadOptions, site?: string): Promise<SiteRules> {
+  const { source, reasons, files } = await loadRuleSource(dir, options, site)
   try {
     // In slices: a million-word list must not hold up the requests served meanwhile.
     return { ruleset: await runCooperatively(compileSteps(source)), reasons, files }
@@ -245,29 +280,42 @@ export async function loadRules (dir: string, options: LoadOptions = {}): Promis
   }
 }
 
-/** The folder read and validated, not yet compiled (benchmarks extend it before compiling). */
-export async function loadRuleSource (dir: string, options: LoadOptions = {}): Promise<{ source: RuleSource, reasons: string[], files: string[] }> {
+/**
+ * The folder read and validated, not yet compiled (benchmarks extend it before compiling).
+ * With `site`, its overlay too: sites/<site>/policy.yaml replaces whole sections of the
+ * policy (categories one by one), sites/<site>/lists.yaml adds lists; both are optional.
+ */
+export async function loadRuleSource (dir: string, options: LoadOptions = {}, site?: string): Promise<{ source: RuleSource, reasons: string[], files: string[] }> {
   const r = new Reader(dir)
-  const [policy, lists, patterns] = await Promise.all([
+  const overlay = site === undefined ? undefined : `${SITES}/${site}/`
+  const optional = async <T>(file: string, validate: ValidateFunction): Promise<{ data: T, line: (path: Array<string | number>) => number | undefined } | undefined> =>
+    existsSync(join(dir, file)) ? await r.yaml<T>(file, validate) : undefined
+  const [shared, lists, patterns, sitePolicy, siteLists] = await Promise.all([
     r.yaml<PolicyFile>('policy.yaml', validators.policy),
     r.yaml<ListsFile>('lists.yaml', validators.lists),
-    r.yaml<PatternsFile>('patterns.yaml', validators.patterns)
+    r.yaml<PatternsFile>('patterns.yaml', validators.patterns),
+    overlay !== undefined ? optional<SitePolicyFile>(`${overlay}policy.yaml`, validators.sitePolicy) : undefined,
+    overlay !== undefined ? optional<SiteListsFile>(`${overlay}lists.yaml`, validators.siteLists) : undefined
   ])
+  const policy = shared === undefined || sitePolicy === undefined
+    ? shared
+    : { ...shared, data: { ...shared.data, ...sitePolicy.data, categories: { ...shared.data.categories, ...sitePolicy.data.categories } } }
   const allowlist = (await r.list('allowlist.txt')).map((e) => e.text)
 
   const definitions: ListDefinition[] = []
-  if (lists !== undefined) {
-    const ids = new Set<string>()
-    for (const [i, l] of lists.data.lists.entries()) {
-      const line = lists.line(['lists', i])
-      if (ids.has(l.id)) r.problems.push({ file: 'lists.yaml', line, message: `list id "${l.id}" is used twice` })
+  const ids = new Set<string>()
+  // The shared lists, then the site's: its files are relative to its folder.
+  for (const [file, folder, found] of [['lists.yaml', '', lists], [`${overlay ?? ''}lists.yaml`, overlay ?? '', siteLists]] as const) {
+    for (const [i, l] of (found?.data.lists ?? []).entries()) {
+      const line = found!.line(['lists', i])
+      if (ids.has(l.id)) r.problems.push({ file, line, message: `list id "${l.id}" is used twice` })
       ids.add(l.id)
       if ((l.file === undefined) === (l.source === undefined)) {
-        r.problems.push({ file: 'lists.yaml', line, message: `list "${l.id}" needs exactly one of "file" or "source"` })
+        r.problems.push({ file, line, message: `list "${l.id}" needs exactly one of "file" or "source"` })
         continue
       }
       const entries = l.file !== undefined
-        ? await r.list(l.file)
+        ? await r.list(`${folder}${l.file}`)
         : badWords().map((text) => ({ text, origin: 'bad-words package' }))
       definitions.push({ id: l.id, category: l.category, severity: l.severity, mode: l.mode, when: l.when ?? {}, entries })
     }

@@ -42,7 +42,8 @@ export const PolicyFile = Type.Object({
     lane: Lane,
     reason: Type.String({ minLength: 1 }),
     minLetters: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-    minWords: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 }))
+    minWords: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    allowed: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z]{3}$', description: 'An ISO 639-3 code, as screening.language.code reports it (eng, deu, fra …)' }), { minItems: 1, uniqueItems: true, description: 'The languages accepted (default: eng); text clearly in another gets the action above. Undetermined text never does.' }))
   }, { additionalProperties: false }),
   defaultLane: Lane,
   categories: Type.Object(
@@ -53,6 +54,10 @@ export const PolicyFile = Type.Object({
   model: Type.Optional(ModelPolicy)
 }, { additionalProperties: false })
 export type PolicyFile = Static<typeof PolicyFile>
+
+/** sites/<site>/policy.yaml: any section of policy.yaml, each one whole; categories are merged one by one. */
+export const SitePolicyFile = Type.Partial(PolicyFile, { additionalProperties: false })
+export type SitePolicyFile = Static<typeof SitePolicyFile>
 
 const When = Type.Object({ you: Type.Optional(Category), person: Type.Optional(Category), group: Type.Optional(Category) }, { additionalProperties: false })
 
@@ -77,6 +82,10 @@ export const ListsFile = Type.Object({
   }, { additionalProperties: false })
 }, { additionalProperties: false })
 export type ListsFile = Static<typeof ListsFile>
+
+/** sites/<site>/lists.yaml: more word lists for one site (files relative to its folder), added to the shared ones. */
+export const SiteListsFile = Type.Object({ lists: ListsFile.properties.lists }, { additionalProperties: false })
+export type SiteListsFile = Static<typeof SiteListsFile>
 
 export const PatternsFile = Type.Object({
   patterns: Type.Array(Type.Object({

@@ -4,10 +4,12 @@
 // A broken edit leaves the last good set running and is reported in `lastError`.
 import { dirname, resolve, sep } from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
-import { loadRules, RulesLoadError, type LoadedRules, type LoadOptions, type Problem } from './load.js'
+import { loadRules, RulesLoadError, type LoadedRules, type LoadOptions, type Problem, type SiteRules } from './load.js'
 
 export interface RulesStatus {
   version: string
+  /** Sites with an overlay (sites/<site>/): the version their verdicts carry. */
+  sites: Record<string, { version: string }>
   /** The learned scorer in use (a hash of its weights), or null when the policy has none. */
   modelVersion: string | null
   loadedAt: string
@@ -20,6 +22,9 @@ export interface Logger {
   info: (obj: object, msg?: string) => void
   error: (obj: object, msg?: string) => void
 }
+
+/** Every version a load holds, the shared one and each site's: equal when nothing changed. */
+const signature = (l: LoadedRules): string => [l.ruleset.version, ...Object.entries(l.sites).map(([site, r]) => `${site}:${r.ruleset.version}`)].join(' ')
 
 export class RulesStore {
   private loaded: LoadedRules
@@ -44,6 +49,11 @@ export class RulesStore {
 
   get current (): LoadedRules { return this.loaded }
 
+  /** The rules a site's comments are screened with: its overlay's, or the shared ones. */
+  forSite (site: string): SiteRules {
+    return this.loaded.sites[site] ?? this.loaded
+  }
+
   /** What the folder is loaded with, for other threads that load it too. */
   get loadOptions (): LoadOptions { return this.options }
 
@@ -55,9 +65,10 @@ export class RulesStore {
   status (): RulesStatus {
     return {
       version: this.loaded.ruleset.version,
+      sites: Object.fromEntries(Object.entries(this.loaded.sites).map(([site, r]) => [site, { version: r.ruleset.version }])),
       modelVersion: this.loaded.ruleset.model?.model.version ?? null,
       loadedAt: this.loadedAt.toISOString(),
-      files: this.loaded.files,
+      files: [...new Set([this.loaded.files, ...Object.values(this.loaded.sites).map((r) => r.files)].flat())].sort(),
       counts: this.loaded.ruleset.counts,
       lastError: this.lastError
     }
@@ -78,10 +89,11 @@ export class RulesStore {
     try {
       const next = await loadRules(this.dir, this.options)
       const previous = this.loaded.ruleset.version
+      const changed = signature(next) !== signature(this.loaded)
       this.loaded = next
       this.loadedAt = new Date()
       this.lastError = null
-      if (next.ruleset.version !== previous) {
+      if (changed) {
         this.log?.info({ rulesVersion: next.ruleset.version, previous, modelVersion: next.ruleset.model?.model.version ?? null }, 'rules reloaded')
         for (const listener of this.listeners) listener(next.ruleset.version)
       }

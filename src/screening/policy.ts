@@ -15,8 +15,8 @@ export interface CategoryPolicy {
 export interface Policy {
   /** A comment with no flags: review in a lane, or approve without review. */
   clean: { action: 'review' | 'approve', lane: Lane }
-  /** Text that is clearly not English. */
-  language: { action: 'review' | 'reject', lane: Lane, reason: string }
+  /** Text clearly in a language not allowed (ISO 639-3 codes; default English only). */
+  language: { action: 'review' | 'reject', lane: Lane, reason: string, allowed?: string[] }
   categories: Partial<Record<Category, CategoryPolicy>>
   /** Lane for flags of a category the policy does not name. */
   defaultLane: Lane
@@ -33,11 +33,19 @@ function moreUrgent (a: Lane, b: Lane): Lane {
   return (LANE_RANK.get(a) ?? 99) <= (LANE_RANK.get(b) ?? 99) ? a : b
 }
 
+/** Whether the text is clearly in a language the policy does not accept; undetermined text never is. */
+export function notAllowed (language: LanguageResult, policy: Policy): boolean {
+  const allowed = policy.language.allowed
+  if (allowed === undefined) return language.english === false
+  return language.english !== null && !allowed.includes(language.code)
+}
+
 export function decide (flags: Flag[], language: LanguageResult, policy: Policy): Verdict {
-  if (language.english === false && policy.language.action === 'reject') {
+  const foreign = notAllowed(language, policy)
+  if (foreign && policy.language.action === 'reject') {
     return { status: 'rejected', lane: policy.language.lane, reason: policy.language.reason, reasonCode: 'language' }
   }
-  let lane: Lane | undefined = language.english === false ? policy.language.lane : undefined
+  let lane: Lane | undefined = foreign ? policy.language.lane : undefined
   for (const flag of flags) {
     if (flag.category === 'language') continue
     const rule = policy.categories[flag.category]

@@ -13,7 +13,7 @@ import { classifyTargets, findTarget, targetExtent } from './targets.js'
 import { isCondemnedReport } from './context.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
-import { decide } from './policy.js'
+import { decide, notAllowed } from './policy.js'
 import { windowsOf, type Window } from './windows.js'
 import { runSteps, type Steps } from './steps.js'
 import { normalizeEntry } from './lexicon.js'
@@ -171,8 +171,9 @@ export function * screenSteps (input: ScreenInput, rules: Ruleset): Steps<Screen
   const language = detectLanguage(text, rules.language)
   yield
   const raw: RawFlag[] = []
-  if (language.english === false) {
-    raw.push({ category: 'language', rule: 'language:not-english', severity: 'high', start: 0, end: text.length })
+  if (notAllowed(language, rules.policy)) {
+    const rule = rules.policy.language.allowed === undefined ? 'language:not-english' : 'language:not-allowed'
+    raw.push({ category: 'language', rule, severity: 'high', start: 0, end: text.length })
   }
   const people = peopleWords(input.context?.people)
   const words: Words = { parts: [], length: 0, offsets: [], starts: [], ends: [] }

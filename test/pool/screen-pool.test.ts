@@ -1,6 +1,8 @@
 // Long comments screened on worker threads: the same answer as on the main thread, with
 // the same rules version, and never an answer from another version.
 import t from 'tap'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { loadRules } from '../../src/rules/load.js'
 import { RulesStore } from '../../src/rules/store.js'
 import { screen } from '../../src/screening/screen.js'
@@ -80,4 +82,20 @@ t.test('the service pool loads each new version before a long comment asks for i
   edit(dir, 'lists/insults.txt', (text) => `${text}\ngiraffe\n`)
   const answer = await pool.screen({ text: `${TEXT} zebra` }, version)
   t.equal(answer?.screening.rulesVersion, version, 'answered with the warmed version, not the files on disk')
+})
+
+t.test("a site's rules (its overlay) are screened on a worker with that site's version", async (t) => {
+  const dir = await copyRules(t)
+  mkdirSync(join(dir, 'sites', 'other', 'lists'), { recursive: true })
+  writeFileSync(join(dir, 'sites', 'other', 'lists.yaml'), 'lists:\n  - { id: local, file: lists/local.txt, category: insult, severity: high, mode: always }\n')
+  writeFileSync(join(dir, 'sites', 'other', 'lists', 'local.txt'), 'zebra\n')
+  const loaded = await loadRules(dir)
+  const site = loaded.sites.other!.ruleset
+  const pool = new ScreenPool({ threads: 1, rulesDir: dir, loadOptions: {} })
+  t.teardown(async () => { await pool.close() })
+  const answer = await pool.screen({ text: `${TEXT} zebra` }, site.version)
+  t.equal(answer?.screening.rulesVersion, site.version)
+  t.ok(answer?.screening.flags.some((f) => f.rule === 'list:local'), "the site's own word is flagged")
+  const shared = await pool.screen({ text: `${TEXT} zebra` }, loaded.ruleset.version)
+  t.notOk(shared?.screening.flags.some((f) => f.rule === 'list:local'), 'the shared version does not have it')
 })

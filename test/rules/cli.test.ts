@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { main } from '../../src/cli/main.js'
 import { schemaJson } from '../../src/cli/commands.js'
-import { ListsFile, PatternsFile, PolicyFile, TestsFile } from '../../src/rules/schema.js'
+import { ListsFile, PatternsFile, PolicyFile, SiteListsFile, SitePolicyFile, TestsFile } from '../../src/rules/schema.js'
 import { copyRules, edit, MINI } from './helper.js'
 import { NO_CHILD_COVERAGE, ROOT, RULES_DIR, startRedis, buildTestApp, auth, KEYS, comment, tempDir } from '../helper.js'
 
@@ -130,7 +130,10 @@ t.test('export from Redis, and backtest straight from Redis', async (t) => {
 })
 
 t.test('the published JSON Schemas match the code', async (t) => {
-  const files = { 'policy.schema.json': PolicyFile, 'lists.schema.json': ListsFile, 'patterns.schema.json': PatternsFile, 'tests.schema.json': TestsFile }
+  const files = {
+    'policy.schema.json': PolicyFile, 'lists.schema.json': ListsFile, 'patterns.schema.json': PatternsFile, 'tests.schema.json': TestsFile,
+    'site-policy.schema.json': SitePolicyFile, 'site-lists.schema.json': SiteListsFile
+  }
   for (const [name, schema] of Object.entries(files)) {
     t.equal(readFileSync(join(RULES_DIR, 'schemas', name), 'utf8'), schemaJson(schema), `${name} is current (npm run rules -- schema)`)
   }
