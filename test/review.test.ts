@@ -234,7 +234,7 @@ t.test('the decisions feed: every decision once, in order, paged by cursor', asy
   t.same(seen, expected, 'each decision exactly once, in the order made')
   t.equal(pages, 4)
   const auto = (await app.inject({ url: '/v1/decisions?limit=1', headers: site })).json().items[0]
-  t.same({ ...auto, decidedAt: 'x' }, { id: 'auto', status: 'rejected', reason: 'language', decidedBy: 'moderato', decidedAt: 'x' })
+  t.same({ ...auto, decidedAt: 'x', cursor: 'x' }, { id: 'auto', status: 'rejected', decision: 'reject', reason: 'language', readerMessage: 'Please write your comment in English.', articleId: 'article-1', authorId: null, decidedBy: 'moderato', decidedAt: 'x', cursor: 'x' })
   t.equal((await app.inject({ url: '/v1/decisions?after=garbage', headers: site })).statusCode, 400)
   t.equal((await app.inject({ url: '/v1/decisions', headers: alice })).statusCode, 403)
 })

@@ -57,6 +57,20 @@ export interface Candidate { id: string, urgency: number, place: number }
 /** What a claim found: leases to give back first, then the comments it may take, in order. */
 export interface Peek { expired: string[], candidates: Candidate[] }
 
+/** One entry of a site's decisions feed. */
+export interface FeedEntry {
+  id: string
+  status: Status
+  /** The reason code, or null (approvals). */
+  reason: string | null
+  decidedBy: string
+  decidedAt: number
+  articleId: string | null
+  authorId: string | null
+  /** The entry's stream id: pass it as `after` to read what came after it. */
+  cursor: string
+}
+
 /** The lane a comment whose lease ran out goes back to (common.lua's return_lane). */
 const returnLane = (lane: QueueLane, attempts: number, maxAttempts: number): QueueLane => attempts >= maxAttempts ? 'dead' : lane
 
@@ -255,12 +269,14 @@ export class SiteQueue {
   }
 
   /** Final decisions in the order they were made, after a cursor (a stream entry id). */
-  async feed (after: string | undefined, limit: number): Promise<{ items: Array<{ id: string, status: Status, reason: string | null, decidedBy: string, decidedAt: number, cursor: string }>, next: string | null }> {
+  async feed (after: string | undefined, limit: number): Promise<{ items: FeedEntry[], next: string | null }> {
     const start = after === undefined ? '-' : `(${after}`
     const entries = await this.r.xrange(this.keys.decisions, start, '+', 'COUNT', limit)
     const items = entries.map(([cursor, fields]) => {
       const f = fieldsOf(fields)
-      return { id: f.id!, status: f.status as Status, reason: f.reason === '' || f.reason === undefined ? null : f.reason, decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt), cursor }
+      const orNull = (v: string | undefined): string | null => v === '' || v === undefined ? null : v
+      // Entries written before they named the article and author (or migrated) have null.
+      return { id: f.id!, status: f.status as Status, reason: orNull(f.reason), decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt), articleId: orNull(f.articleId), authorId: orNull(f.authorId), cursor }
     })
     const last = entries[entries.length - 1]
     return { items, next: last !== undefined ? last[0] : (after ?? null) }

@@ -1,6 +1,9 @@
 // Moderators' side: claim comments, extend or release leases, decide; queue listing,
 // stats and each comment's history. The site follows decisions through /v1/decisions.
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TSchema } from 'typebox'
+import type { FeedEntry } from '../queue/site-queue.js'
+import type { SiteRules } from '../rules/load.js'
+import type { Category } from '../screening/types.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { commentNotFound, HttpError } from '../http/errors.js'
 import type { HistoryEvent } from '../queue/review-queue.js'
@@ -206,7 +209,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({
-          items: Type.Array(Type.Object({ id: Type.String(), status: Status, reason: Type.Union([Type.String(), Type.Null()]), decidedBy: Type.String(), decidedAt: Type.String({ format: 'date-time' }) })),
+          items: Type.Array(FeedItem),
           next: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `after` to get the next page; the same value again when nothing new has come' })
         }),
         ...errorResponses(400, 401, 403, 429, 503)
@@ -223,11 +226,42 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const end = await feed.feedEnd()
       if (end === null || compareStreamIds(after, end) > 0) throw new HttpError(400, 'INVALID_CURSOR', `after=${after} is ahead of the decisions feed (last entry ${end ?? 'none'}); send the \`next\` of a page you received, or no \`after\` to start again.`)
     }
-    return { items: page.items.map(({ cursor: _cursor, ...i }) => ({ ...i, decidedAt: new Date(i.decidedAt).toISOString() })), next: page.next }
+    const rules = app.rules.forSite(feed.site)
+    return { items: page.items.map((i) => feedItem(i, rules)), next: page.next }
   })
 }
 
 export default reviewRoutes
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+const FeedItem = Type.Object({
+  id: Type.String(),
+  status: Status,
+  decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+  reason: Nullable(Type.String({ description: 'The reason code of a rejection' })),
+  readerMessage: Nullable(Type.String({ description: "What to tell the reader: policy.yaml's readerMessages for the reason code (or, for an automatic rejection, the policy's own reason text), as the site's rules say now" })),
+  articleId: Nullable(Type.String()),
+  authorId: Nullable(Type.String({ description: 'author.id as submitted; null when none was sent' })),
+  decidedBy: Type.String({ description: 'The moderator, or "moderato" for an automatic decision' }),
+  decidedAt: Type.String({ format: 'date-time' }),
+  cursor: Type.String({ description: "This entry's position: `after=<cursor>` reads what came after it. Increases with every entry." })
+})
+
+/** A feed entry as the site reads it: with the decision and what to tell the reader. */
+function feedItem (entry: FeedEntry, rules: SiteRules): Static<typeof FeedItem> {
+  const { policy } = rules.ruleset
+  const reason = entry.reason
+  const readerMessage = reason === null
+    ? null
+    : rules.readerMessages[reason] ?? (reason === 'language' ? policy.language.reason : policy.categories[reason as Category]?.reason) ?? null
+  return {
+    ...entry,
+    decision: entry.status === 'approved' ? 'approve' : 'reject',
+    readerMessage,
+    decidedAt: new Date(entry.decidedAt).toISOString()
+  }
+}
 
 const MAX_ID_PART = 2n ** 64n - 1n
 

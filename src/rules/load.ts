@@ -36,6 +36,8 @@ export interface SiteRules {
   ruleset: Ruleset
   /** Reason codes moderators may use (policy.yaml "reasons"). */
   reasons: string[]
+  /** The reader-facing text of each reason code that has one. */
+  readerMessages: Record<string, string>
   /** Files read, relative to the folder: what the version hashes. */
   files: string[]
 }
@@ -267,10 +269,10 @@ async function siteFolders (dir: string): Promise<string[]> {
 const SITES = 'sites'
 
 async function compileFolder (dir: string, options: LoadOptions, site?: string): Promise<SiteRules> {
-  const { source, reasons, files } = await loadRuleSource(dir, options, site)
+  const { source, reasons, readerMessages, files } = await loadRuleSource(dir, options, site)
   try {
     // In slices: a million-word list must not hold up the requests served meanwhile.
-    return { ruleset: await runCooperatively(compileSteps(source)), reasons, files }
+    return { ruleset: await runCooperatively(compileSteps(source)), reasons, readerMessages, files }
   } catch (err) {
     if (err instanceof RuleError) {
       const [file = 'patterns.yaml', line] = (err.origin ?? '').split(':')
@@ -285,7 +287,7 @@ async function compileFolder (dir: string, options: LoadOptions, site?: string):
  * With `site`, its overlay too: sites/<site>/policy.yaml replaces whole sections of the
  * policy (categories one by one), sites/<site>/lists.yaml adds lists; both are optional.
  */
-export async function loadRuleSource (dir: string, options: LoadOptions = {}, site?: string): Promise<{ source: RuleSource, reasons: string[], files: string[] }> {
+export async function loadRuleSource (dir: string, options: LoadOptions = {}, site?: string): Promise<{ source: RuleSource, reasons: string[], readerMessages: Record<string, string>, files: string[] }> {
   const r = new Reader(dir)
   const overlay = site === undefined ? undefined : `${SITES}/${site}/`
   const optional = async <T>(file: string, validate: ValidateFunction): Promise<{ data: T, line: (path: Array<string | number>) => number | undefined } | undefined> =>
@@ -329,6 +331,13 @@ export async function loadRuleSource (dir: string, options: LoadOptions = {}, si
     throw new RulesLoadError(dedupe(r.problems))
   }
 
+  const readerMessages = policy.data.readerMessages ?? {}
+  for (const code of Object.keys(readerMessages)) {
+    if (policy.data.reasons.includes(code)) continue
+    // Named where it was written: the site's overlay, or the shared policy.
+    const [file, doc] = sitePolicy?.data.readerMessages?.[code] !== undefined ? [`${overlay ?? ''}policy.yaml`, sitePolicy] : ['policy.yaml', policy]
+    r.problems.push({ file, line: doc.line(['readerMessages', code]), message: `readerMessages: "${code}" is not one of the reason codes (${policy.data.reasons.join(', ')})` })
+  }
   const model = await modelOf(policy.data.model, options.models, r.problems)
   if (r.problems.length > 0) throw new RulesLoadError(r.problems)
 
@@ -353,7 +362,7 @@ export async function loadRuleSource (dir: string, options: LoadOptions = {}, si
       ...(policy.data.language.minWords !== undefined ? { minWords: policy.data.language.minWords } : {})
     }
   }
-  return { source, reasons: policy.data.reasons, files: [...r.contents.keys()].sort() }
+  return { source, reasons: policy.data.reasons, readerMessages, files: [...r.contents.keys()].sort() }
 }
 
 /**

@@ -51,6 +51,7 @@ export const PolicyFile = Type.Object({
     { additionalProperties: false }
   ),
   reasons: Type.Array(Id, { minItems: 1, uniqueItems: true }),
+  readerMessages: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 1000 }), { description: 'The text a site shows the reader for each reason code (in the decisions feed as readerMessage)' })),
   model: Type.Optional(ModelPolicy)
 }, { additionalProperties: false })
 export type PolicyFile = Static<typeof PolicyFile>

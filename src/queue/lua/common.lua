@@ -36,11 +36,17 @@ end
 -- last hour's decision times (for stats), whoever made it. With a retention (ms, 0 for
 -- none) the feed drops entries older than that as it grows: exact trimming by entry id
 -- (ids are times), a few entries at a time since every decision trims.
-local function feed_decision(id, status, reason, by, now, retention)
+-- Each entry names the article and author too (from the record JSON), so the site can act
+-- on it without another request.
+local function feed_decision(id, status, reason, by, now, retention, record)
+  local r = cjson.decode(record or '{}')
+  local author = type(r.author) == 'table' and r.author.id or nil
+  local fields = { 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now,
+    'articleId', type(r.articleId) == 'string' and r.articleId or '', 'authorId', type(author) == 'string' and author or '' }
   if retention > 0 then
-    redis.call('XADD', DECISIONS, 'MINID', now - retention, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
+    redis.call('XADD', DECISIONS, 'MINID', now - retention, '*', unpack(fields))
   else
-    redis.call('XADD', DECISIONS, '*', 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now)
+    redis.call('XADD', DECISIONS, '*', unpack(fields))
   end
   redis.call('ZADD', RECENT, now, id)
   redis.call('ZREMRANGEBYSCORE', RECENT, '-inf', now - 3600000)

@@ -7,7 +7,7 @@
 local id = IDS[1]
 local holder, decision, reason = ARG[1], ARG[2], ARG[3]
 local c = C[id]
-local f = redis.call('HMGET', c, 'status', 'holder', 'leaseExpiresAt', 'decision', 'expiredHolder')
+local f = redis.call('HMGET', c, 'status', 'holder', 'leaseExpiresAt', 'decision', 'expiredHolder', 'record')
 if not f[1] then return { 'NOT_FOUND' } end
 if f[1] ~= 'pending' then
   local d = cjson.decode(f[4])
@@ -24,7 +24,7 @@ redis.call('HSET', c, 'status', status, 'decision', json)
 redis.call('HDEL', c, 'holder', 'leaseExpiresAt', 'expiredHolder')
 redis.call('ZREM', LEASES, id)
 local retention = tonumber(ARG[6])
-feed_decision(id, status, reason, holder, now, retention)
+feed_decision(id, status, reason, holder, now, retention, f[6])
 history(id, { type = 'decided', at = now, by = holder, decision = decision, reason = reason, note = ARG[4] })
 expire_decided(id, retention)
 return { 'OK', json }

@@ -31,7 +31,7 @@ else
     decidedBy = 'moderato', decidedAt = now, automatic = true }
   redis.call('HSET', c, 'decision', cjson.encode(decision))
   local retention = tonumber(ARG[9])
-  feed_decision(id, status, ARG[6], 'moderato', now, retention)
+  feed_decision(id, status, ARG[6], 'moderato', now, retention, ARG[1])
   history(id, screened, { type = 'decided', at = now, by = 'moderato', decision = decision.decision, reason = ARG[6], automatic = true })
   expire_decided(id, retention)
 end
