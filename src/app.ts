@@ -22,6 +22,7 @@ import healthRoutes from './routes/health.js'
 import commentRoutes from './routes/comments.js'
 import reviewRoutes from './routes/review.js'
 import rulesRoutes from './routes/rules.js'
+import moderationRoutes from './routes/moderation.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -152,5 +153,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(commentRoutes)
   await app.register(reviewRoutes)
   await app.register(rulesRoutes)
+  await app.register(moderationRoutes)
   return app
 }

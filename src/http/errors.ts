@@ -44,6 +44,7 @@ const QUEUE_ERRORS: Record<QueueErrorCode, (id: string) => HttpError> = {
   NOT_CLAIMED: (id) => new HttpError(409, 'NOT_CLAIMED', `Nobody holds the comment "${id}"; claim it first with POST /v1/review/claim.`),
   HELD_BY_OTHER: (id) => new HttpError(409, 'HELD_BY_OTHER', `Another moderator holds the comment "${id}". If you held it, your lease expired and it was handed out again.`),
   LEASE_EXPIRED: (id) => new HttpError(409, 'LEASE_EXPIRED', `Your lease on the comment "${id}" expired and it went back to the queue; claim again to review it.`),
+  NOT_DECIDED: (id) => new HttpError(409, 'NOT_DECIDED', `The comment "${id}" is still waiting for review: decide it with POST /v1/review/${encodeURIComponent(id)}/decision once you have claimed it.`),
   ID_CONFLICT: (id) => new HttpError(409, 'ID_CONFLICT', `A different comment was already submitted with the id "${id}". Ids name one comment: send this one with a new id. A retry of the first must repeat its fields exactly.`)
 }
 

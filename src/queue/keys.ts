@@ -25,16 +25,22 @@ export class SiteKeys {
   get decisions (): string { return `${this.base}decisions` }
   /** Decision times of the last hour (for stats). */
   get recent (): string { return `${this.base}recent` }
+  /** An author's decision counts (approved, rejected). */
+  authorCounts (author: string): string { return `${this.base}a:${author}` }
+  /** An author's most recently decided comment ids, newest first. */
+  authorRecent (author: string): string { return `${this.base}ar:${author}` }
   /** Every key of this site, for tests. */
   get pattern (): string { return `${this.base}*` }
 
   /**
    * KEYS and the leading ARGV of a script call (the convention common.lua reads): the site's
-   * keys, one ready set per lane, then the hash and history of each comment in `ids`.
+   * keys, one ready set per lane, then the hash and history of each comment in `ids`, then
+   * the keys of `author` (the author of the comments a decision is about), if any.
    */
-  scriptKeys (ids: string[]): { keys: string[], args: Array<string | number> } {
+  scriptKeys (ids: string[], author?: string): { keys: string[], args: Array<string | number> } {
     const keys = [this.leases, this.seq, this.decisions, this.recent, ...ALL_LANES.map((l) => this.ready(l))]
     for (const id of ids) keys.push(this.comment(id), this.history(id))
+    if (author !== undefined) keys.push(this.authorCounts(author), this.authorRecent(author))
     return { keys, args: [ALL_LANES.join(' '), ids.length, ...ids] }
   }
 }

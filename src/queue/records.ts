@@ -39,7 +39,12 @@ export interface Decision {
   decidedBy: string
   decidedAt: number
   automatic?: boolean
+  /** The decision this one overturned. */
+  overturns?: Overturned
 }
+
+/** A decision a moderator overturned, as the new one and the feed name it. */
+export interface Overturned { decision: DecisionKind, reason?: string, decidedBy: string, decidedAt: number }
 
 export interface EnqueueResult {
   /** False when a comment with this id existed: the result is the original one. */
@@ -52,6 +57,7 @@ export interface EnqueueResult {
 /** A comment as the queue holds it, with its decision once made (GET /v1/comments/:id answers from it). */
 export interface StoredComment {
   id: string
+  comment: Omit<CommentRecord, 'submittedBy'>
   status: Status
   lane: QueueLane
   screening: Screening
@@ -89,7 +95,7 @@ export interface QueueStats {
   decisionsLastHour: number
 }
 
-export type QueueErrorCode = 'NOT_FOUND' | 'DECIDED' | 'ALREADY_DECIDED' | 'NOT_CLAIMED' | 'HELD_BY_OTHER' | 'LEASE_EXPIRED' | 'ID_CONFLICT'
+export type QueueErrorCode = 'NOT_FOUND' | 'DECIDED' | 'ALREADY_DECIDED' | 'NOT_CLAIMED' | 'HELD_BY_OTHER' | 'LEASE_EXPIRED' | 'ID_CONFLICT' | 'NOT_DECIDED'
 
 /** A refusal of the queue's, about one comment; src/http/errors.ts says it to clients. */
 export class QueueError extends Error {

@@ -6,16 +6,18 @@
 import type { RedisClient } from '../redis/connect.js'
 import type { Config } from '../config.js'
 import { ALL_LANES, siteRegistryKey, type QueueLane } from './keys.js'
-import { SiteQueue, type Candidate, type QueueOptions } from './site-queue.js'
+import { SiteQueue, type Candidate, type ClaimFilter, type QueueOptions } from './site-queue.js'
 import type { ClaimedItem, DecidedComment, QueueStats } from './records.js'
 
 export * from './records.js'
-export { SiteQueue } from './site-queue.js'
+export { SiteQueue, type ClaimFilter } from './site-queue.js'
 
 /** How many times a claim reads the lanes again when others took what it read. */
 const CLAIM_ROUNDS = 8
 /** How deep in each lane a claim reads at most. */
 const MAX_PEEK = 500
+/** How deep a filtered claim reads first: most comments it reads are someone else's. */
+const FILTERED_PEEK = 100
 
 export class ReviewQueue {
   private readonly queues = new Map<string, SiteQueue>()
@@ -69,16 +71,22 @@ export class ReviewQueue {
    * the candidates this claim read. Claimers running at once read the same heads of line, so
    * a claim that lost candidates to another reads again, deeper each time (×4): under
    * contention the claims spread over the line instead of fighting over its head.
+   * With a filter (an article, an author) the claim reads deeper from the start, and takes
+   * only the matching comments it finds within MAX_PEEK of each lane's head.
    */
-  async claim (sites: string[], holder: string, options: { max: number, leaseMs: number, lanes?: QueueLane[] }): Promise<ClaimedItem[]> {
+  async claim (sites: string[], holder: string, options: { max: number, leaseMs: number, lanes?: QueueLane[], filter?: ClaimFilter }): Promise<ClaimedItem[]> {
     const lanes = options.lanes ?? ALL_LANES.filter((l) => l !== 'dead')
     const items: ClaimedItem[] = []
-    let depth = options.max
+    let depth = options.filter !== undefined ? Math.max(options.max, FILTERED_PEEK) : options.max
     for (let round = 0; round < CLAIM_ROUNDS && items.length < options.max; round++, depth = Math.min(depth * 4, MAX_PEEK)) {
       const want = options.max - items.length
-      const peeks = await Promise.all(sites.map(async (site) => ({ site, peek: await this.site(site).peek(lanes, depth) })))
+      const peeks = await Promise.all(sites.map(async (site) => ({ site, peek: await this.site(site).peek(lanes, depth, options.filter) })))
       const all: Array<Candidate & { site: string }> = peeks.flatMap(({ site, peek }) => peek.candidates.map((c) => ({ ...c, site })))
-      if (all.length === 0) break
+      if (all.length === 0) {
+        // A filtered read may find nothing near the head of the line: read deeper.
+        if (options.filter !== undefined && depth < MAX_PEEK) continue
+        break
+      }
       all.sort((a, b) => a.urgency - b.urgency || a.place - b.place)
       // A site's share is how many of the first `want` are its; the rest of what was read
       // stands by in case others take some first.
@@ -93,10 +101,17 @@ export class ReviewQueue {
         await this.site(site).take(holder, [], s.ids, { max: s.max, leaseMs: options.leaseMs, lanes })))).flat()
       const order = new Map(all.map((c, i) => [`${c.site}\0${c.id}`, i]))
       items.push(...taken.sort((a, b) => order.get(`${a.site}\0${a.id}`)! - order.get(`${b.site}\0${b.id}`)!))
-      // Everything there was has been taken: the lanes are empty.
-      if (taken.length === want || all.length < depth) break
+      // Everything there was has been taken: the lanes hold no more. (A filtered read keeps
+      // fewer than it read, so it stops once it has read as deep as a claim reads.)
+      if (taken.length === want || (options.filter === undefined ? all.length < depth : depth >= MAX_PEEK)) break
     }
     return items
+  }
+
+  /** The comments `holder` holds a lease on, in `sites`, soonest expiry first. */
+  async leasedBy (sites: string[], holder: string): Promise<ClaimedItem[]> {
+    const each = await Promise.all(sites.map(async (s) => await this.site(s).leasedBy(holder)))
+    return each.flat().sort((a, b) => a.leaseExpiresAt - b.leaseExpiresAt)
   }
 
   /** Figures of several sites added up; the oldest age is the oldest of any. */

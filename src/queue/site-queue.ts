@@ -17,7 +17,7 @@ import { ALL_LANES, SiteKeys, type QueueLane } from './keys.js'
 import {
   fingerprint, moderatorView, QueueError,
   type ClaimedItem, type CommentRecord, type DecidedComment, type Decision, type EnqueueResult,
-  type HistoryEvent, type QueueErrorCode, type QueueStats, type StoredComment
+  type HistoryEvent, type Overturned, type QueueErrorCode, type QueueStats, type StoredComment
 } from './records.js'
 
 const LUA_DIR = new URL('./lua/', import.meta.url)
@@ -26,8 +26,8 @@ const script = (name: string): string => `${common}\n${readFileSync(new URL(`${n
 
 type Reply = Array<string | number | null>
 type ScriptCall = (numberOfKeys: number, ...args: Array<string | number>) => Promise<Reply>
-interface QueueCommands { mqEnqueue: ScriptCall, mqClaim: ScriptCall, mqLease: ScriptCall, mqDecide: ScriptCall }
-const SCRIPTS: Array<[keyof QueueCommands, string]> = [['mqEnqueue', 'enqueue'], ['mqClaim', 'claim'], ['mqLease', 'lease'], ['mqDecide', 'decide']]
+interface QueueCommands { mqEnqueue: ScriptCall, mqClaim: ScriptCall, mqLease: ScriptCall, mqDecide: ScriptCall, mqOverturn: ScriptCall }
+const SCRIPTS: Array<[keyof QueueCommands, string]> = [['mqEnqueue', 'enqueue'], ['mqClaim', 'claim'], ['mqLease', 'lease'], ['mqDecide', 'decide'], ['mqOverturn', 'overturn']]
 
 /** How many expired leases one claim gives back at most: a claim never holds Redis for long. */
 const SWEEP_LIMIT = 100
@@ -67,12 +67,33 @@ export interface FeedEntry {
   decidedAt: number
   articleId: string | null
   authorId: string | null
+  /** The decision this entry replaces, when a moderator overturned one. */
+  overturns: Overturned | null
   /** The entry's stream id: pass it as `after` to read what came after it. */
   cursor: string
 }
 
+/** Claim only comments on this article, or by this author. */
+export interface ClaimFilter { articleId?: string, authorId?: string }
+
+/** An author's record on one site: decision counts and the latest decided comments. */
+export interface AuthorDecisions {
+  approved: number
+  rejected: number
+  recent: Array<{ id: string, articleId: string, text: string, status: Status, decision: Decision }>
+}
+
 /** The lane a comment whose lease ran out goes back to (common.lua's return_lane). */
 const returnLane = (lane: QueueLane, attempts: number, maxAttempts: number): QueueLane => attempts >= maxAttempts ? 'dead' : lane
+
+/** The author id of a record, when it has one. */
+const authorId = (record: CommentRecord): string | undefined => typeof record.author?.id === 'string' ? record.author.id : undefined
+
+/** A replaced decision as the feed entry stores it (Lua writes "" for no reason). */
+function overturnedOf (json: string): Overturned {
+  const o = JSON.parse(json) as Overturned
+  return { decision: o.decision, ...(o.reason !== undefined && o.reason !== '' ? { reason: o.reason } : {}), decidedBy: o.decidedBy, decidedAt: Number(o.decidedAt) }
+}
 
 /** Field/value pairs of a stream entry as an object. */
 function fieldsOf (fields: string[]): Record<string, string> {
@@ -108,12 +129,23 @@ export class SiteQueue {
 
   /** Runs a script with the site's keys and those of `ids` declared, then its own arguments. */
   private async run (command: keyof QueueCommands, ids: string[], ...args: Array<string | number>): Promise<Reply> {
-    const { keys, args: head } = this.keys.scriptKeys(ids)
+    return await this.runFor(command, ids, undefined, ...args)
+  }
+
+  /** run(), with the keys of the comments' author declared too (scripts that record a decision). */
+  private async runFor (command: keyof QueueCommands, ids: string[], author: string | undefined, ...args: Array<string | number>): Promise<Reply> {
+    const { keys, args: head } = this.keys.scriptKeys(ids, author)
     return await this.r[command](keys.length, ...keys, ...head, ...args)
   }
 
+  /** The author id a comment was submitted with (records never change, so reading it first is safe). */
+  private async authorOf (id: string): Promise<string | undefined> {
+    const record = await this.r.hget(this.keys.comment(id), 'record')
+    return record === null ? undefined : authorId(JSON.parse(record) as CommentRecord)
+  }
+
   async enqueue (record: CommentRecord, screening: Screening, verdict: { status: Status, lane: Lane, reason?: string, reasonCode?: string }): Promise<EnqueueResult> {
-    const reply = await this.run('mqEnqueue', [record.id],
+    const reply = await this.runFor('mqEnqueue', [record.id], authorId(record),
       JSON.stringify(record), JSON.stringify(screening), verdict.status, verdict.lane,
       verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion, this.retentionMs,
       fingerprint(record))
@@ -130,10 +162,11 @@ export class SiteQueue {
   }
 
   async get (id: string): Promise<StoredComment | undefined> {
-    const [status, lane, screening, decision, receivedAt] = (await this.r.hmget(this.keys.comment(id), 'status', 'lane', 'screening', 'decision', 'receivedAt')).map((v) => v ?? undefined)
-    if (status === undefined || screening === undefined) return undefined
+    const [status, lane, screening, decision, receivedAt, record] = (await this.r.hmget(this.keys.comment(id), 'status', 'lane', 'screening', 'decision', 'receivedAt', 'record')).map((v) => v ?? undefined)
+    if (status === undefined || screening === undefined || record === undefined) return undefined
     return {
       id,
+      comment: moderatorView(record),
       status: status as Status,
       lane: lane as QueueLane,
       screening: JSON.parse(screening) as Screening,
@@ -150,7 +183,27 @@ export class SiteQueue {
    * The comments a claim of up to `max` would take from `lanes`, most urgent lane first and
    * oldest first. Leases that ran out are given back first (so they are among them).
    */
-  async peek (lanes: QueueLane[], max: number): Promise<Peek> {
+  async peek (lanes: QueueLane[], max: number, filter?: ClaimFilter): Promise<Peek> {
+    const found = await this.peekAll(lanes, max)
+    if (filter === undefined) return found
+    return { expired: found.expired, candidates: await this.matching(found.candidates, filter) }
+  }
+
+  /** The candidates whose comment is on filter.articleId and by filter.authorId (those given). */
+  private async matching (candidates: Candidate[], filter: ClaimFilter): Promise<Candidate[]> {
+    if (candidates.length === 0) return candidates
+    const p = this.r.pipeline()
+    for (const c of candidates) p.hget(this.keys.comment(c.id), 'record')
+    const rows = (await p.exec()) ?? []
+    return candidates.filter((_, i) => {
+      const json = rows[i]?.[1]
+      if (typeof json !== 'string') return false
+      const r = JSON.parse(json) as CommentRecord
+      return (filter.articleId === undefined || r.articleId === filter.articleId) && (filter.authorId === undefined || authorId(r) === filter.authorId)
+    })
+  }
+
+  private async peekAll (lanes: QueueLane[], max: number): Promise<Peek> {
     const read = async (): Promise<{ expired: string[], candidates: Candidate[] }> => {
       const p = this.r.pipeline()
       p.zrangebyscore(this.keys.leases, '-inf', `(${Date.now()}`, 'LIMIT', 0, SWEEP_LIMIT)
@@ -187,7 +240,47 @@ export class SiteQueue {
     await this.lease(id, holder, 'release', 0)
   }
 
-  private async lease (id: string, holder: string, op: 'extend' | 'release', leaseMs: number): Promise<number> {
+  /** Gives the comment back, and keeps it from `holder`'s claims for `forMs`. */
+  async skip (id: string, holder: string, forMs: number): Promise<void> {
+    await this.lease(id, holder, 'skip', forMs)
+  }
+
+  /** The comments `holder` holds a live lease on, soonest expiry first. */
+  async leasedBy (holder: string): Promise<ClaimedItem[]> {
+    const ids = await this.r.zrangebyscore(this.keys.leases, Date.now(), '+inf')
+    const p = this.r.pipeline()
+    for (const id of ids) p.hmget(this.keys.comment(id), 'holder', 'record', 'screening', 'attempts', 'leaseExpiresAt')
+    const rows = (await p.exec()) ?? []
+    const items: ClaimedItem[] = []
+    for (const [, fields] of rows) {
+      const [who, record, screening, attempts, expires] = (fields ?? []) as Array<string | null>
+      if (who !== holder || record == null || screening == null) continue
+      items.push({ ...moderatorView(record), site: this.site, screening: JSON.parse(screening) as Screening, attempts: Number(attempts), leaseExpiresAt: Number(expires) })
+    }
+    return items
+  }
+
+  /** An author's decision counts and up to `limit` of their latest decided comments. */
+  async authorDecisions (author: string, limit: number): Promise<AuthorDecisions> {
+    const [counts, ids] = await Promise.all([
+      this.r.hmget(this.keys.authorCounts(author), 'approved', 'rejected'),
+      this.r.lrange(this.keys.authorRecent(author), 0, limit - 1)
+    ])
+    const p = this.r.pipeline()
+    for (const id of ids) p.hmget(this.keys.comment(id), 'record', 'status', 'decision')
+    const rows = (await p.exec()) ?? []
+    const recent: AuthorDecisions['recent'] = []
+    ids.forEach((id, i) => {
+      const [record, status, decision] = (rows[i]?.[1] ?? []) as Array<string | null>
+      // Gone with the retention, or (never) undecided: nothing to show.
+      if (record == null || decision == null || status === 'pending') return
+      const r = JSON.parse(record) as CommentRecord
+      recent.push({ id, articleId: r.articleId, text: r.text, status: status as Status, decision: JSON.parse(decision) as Decision })
+    })
+    return { approved: Math.max(0, Number(counts[0] ?? 0)), rejected: Math.max(0, Number(counts[1] ?? 0)), recent }
+  }
+
+  private async lease (id: string, holder: string, op: 'extend' | 'release' | 'skip', leaseMs: number): Promise<number> {
     const [code, expires] = await this.run('mqLease', [id], holder, op, leaseMs, this.options.maxAttempts)
     if (code !== 'OK') throw new QueueError(code as QueueErrorCode, id)
     return Number(expires)
@@ -195,7 +288,21 @@ export class SiteQueue {
 
   /** Returns the decision and whether this call made it (false: the same decision was already recorded). */
   async decide (id: string, holder: string, decision: DecisionKind, reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
-    const [code, json] = await this.run('mqDecide', [id], holder, decision, reason ?? '', note ?? '', this.options.maxAttempts, this.retentionMs)
+    const reply = await this.runFor('mqDecide', [id], await this.authorOf(id), holder, decision, reason ?? '', note ?? '', this.options.maxAttempts, this.retentionMs)
+    return await this.decided(id, reply)
+  }
+
+  /**
+   * A moderator replaces the decision of a decided comment (automatic ones too). Returns the
+   * new decision and whether this call made it (false: the comment already stood so decided).
+   */
+  async overturn (id: string, by: string, decision: DecisionKind, reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
+    const reply = await this.runFor('mqOverturn', [id], await this.authorOf(id), by, decision, reason ?? '', note ?? '', this.retentionMs)
+    return await this.decided(id, reply)
+  }
+
+  /** The answer of decide.lua or overturn.lua: the decision, or the refusal thrown. */
+  private async decided (id: string, [code, json]: Reply): Promise<{ decision: Decision, changed: boolean }> {
     if (code === 'OK' || code === 'SAME') await this.replicated()
     const parsed = typeof json === 'string' ? JSON.parse(json) as Decision : undefined
     if (code === 'OK' || code === 'SAME') return { decision: parsed!, changed: code === 'OK' }
@@ -276,10 +383,30 @@ export class SiteQueue {
       const f = fieldsOf(fields)
       const orNull = (v: string | undefined): string | null => v === '' || v === undefined ? null : v
       // Entries written before they named the article and author (or migrated) have null.
-      return { id: f.id!, status: f.status as Status, reason: orNull(f.reason), decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt), articleId: orNull(f.articleId), authorId: orNull(f.authorId), cursor }
+      const overturns = orNull(f.overturns)
+      return {
+        id: f.id!, status: f.status as Status, reason: orNull(f.reason), decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt),
+        articleId: orNull(f.articleId), authorId: orNull(f.authorId), overturns: overturns === null ? null : overturnedOf(overturns), cursor
+      }
     })
     const last = entries[entries.length - 1]
     return { items, next: last !== undefined ? last[0] : (after ?? null) }
+  }
+
+  /**
+   * The screening and current decision of the comments of the last `entries` feed entries,
+   * newest first, each comment once (an overturn adds an entry for the same comment).
+   */
+  async recentlyDecided (entries: number): Promise<Array<{ id: string, screening: Screening, decision: Decision }>> {
+    const tail = await this.r.xrevrange(this.keys.decisions, '+', '-', 'COUNT', entries)
+    const ids = [...new Set(tail.map(([, fields]) => fieldsOf(fields).id!))]
+    const p = this.r.pipeline()
+    for (const id of ids) p.hmget(this.keys.comment(id), 'screening', 'decision')
+    const rows = (await p.exec()) ?? []
+    return ids.flatMap((id, i) => {
+      const [screening, decision] = (rows[i]?.[1] ?? []) as Array<string | null>
+      return screening == null || decision == null ? [] : [{ id, screening: JSON.parse(screening) as Screening, decision: JSON.parse(decision) as Decision }]
+    })
   }
 
   /** The id of the feed's last entry, or null when it is empty. */

@@ -44,7 +44,13 @@ export const CommentView = Type.Object({
   id: Type.String(),
   status: Status,
   screening: Screening,
-  decision: Type.Optional(Decision)
+  decision: Type.Optional(Decision),
+  comment: Type.Optional(Type.Object({
+    articleId: Type.String(),
+    text: Type.String(),
+    author: Type.Optional(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) })),
+    context: Type.Optional(Context)
+  }, { description: 'What was submitted: to moderators and admins only (the site has it)' }))
 })
 
 /**
@@ -140,12 +146,14 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { id } = request.params
     const view = await (await siteOfComment(queue, request.principal!, id, request.query.site)).get(id)
     if (view === undefined) throw commentNotFound(id)
+    const staff = request.principal!.role !== 'site'
     return {
       id,
       status: view.status,
       screening: view.screening,
       // Moderators' notes are internal: the site sees the decision and reason only.
-      ...(view.decision !== undefined ? { decision: decisionView(view.decision, request.principal!.role !== 'site') } : {})
+      ...(view.decision !== undefined ? { decision: decisionView(view.decision, staff) } : {}),
+      ...(staff ? { comment: view.comment } : {})
     }
   })
 

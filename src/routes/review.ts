@@ -5,10 +5,11 @@ import type { FeedEntry } from '../queue/site-queue.js'
 import type { SiteRules } from '../rules/load.js'
 import type { Category } from '../screening/types.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { commentNotFound, HttpError } from '../http/errors.js'
-import type { HistoryEvent } from '../queue/review-queue.js'
+import type { ClaimedItem, HistoryEvent } from '../queue/review-queue.js'
 import { errorResponses } from '../http/error-schema.js'
-import { CommentId, Context, Decision, decisionView, QueueLane, Screening, SiteId, SiteQuery, Status } from './schemas.js'
+import { CommentId, Context, Decision, decisionView, Overturns, overturnsView, QueueLane, Screening, SiteId, SiteQuery, Status } from './schemas.js'
 import { oneSite, siteOfComment, sitesFor } from '../http/site-scope.js'
 import { compareStreamIds } from '../queue/stream-ids.js'
 
@@ -20,9 +21,14 @@ const leaseMs = (seconds: number | undefined): number => (seconds ?? DEFAULT_LEA
 const ClaimBody = Type.Object({
   max: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
   leaseSeconds: Type.Optional(LeaseSeconds),
-  lane: Type.Optional(Type.Union([Type.Literal('dead')], { description: 'Claim from the dead-letter lane instead of the regular lanes' })),
+  lane: Type.Optional(QueueLane),
+  articleId: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only comments on this article' })),
+  authorId: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only comments by this author (author.id as submitted)' })),
   site: Type.Optional(SiteId)
 }, { additionalProperties: false })
+
+/** How long a skipped comment is kept from the moderator who skipped it. */
+export const SKIP_SECONDS = 600
 
 const Item = Type.Object({
   id: Type.String(),
@@ -36,7 +42,7 @@ const Item = Type.Object({
   leaseExpiresAt: Type.String({ format: 'date-time' })
 })
 
-const DecisionBody = Type.Object({
+export const DecisionBody = Type.Object({
   decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
   reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Required to reject: one of the reason codes in rules/policy.yaml' })),
   note: Type.Optional(Type.String({ maxLength: 2000, description: 'Internal note, never shown to the site' }))
@@ -56,19 +62,35 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['review'],
       summary: 'Lease comments for review: most urgent lane first, oldest first',
-      description: 'From every site the key sees, whichever site a comment comes from, or only from `site`. Each item names its site.',
+      description: 'From every site the key sees, whichever site a comment comes from, or only from `site`. Each item names its site. `lane` claims from that lane only (`dead`, the dead-letter lane, is claimed only so); `articleId` and `authorId` take only matching comments, looking up to 500 deep in each lane.',
       body: Type.Union([ClaimBody, Type.Null()]),
       response: { 200: Type.Object({ items: Type.Array(Item) }), ...errorResponses(400, 401, 403, 415, 429, 503) }
     }
   }, async (request) => {
     const body = request.body
     const sites = await sitesFor(queue, request.principal!, body?.site ?? undefined)
+    const filter = { ...(body?.articleId !== undefined ? { articleId: body.articleId } : {}), ...(body?.authorId !== undefined ? { authorId: body.authorId } : {}) }
     const items = await queue.claim(sites, request.principal!.name, {
       max: body?.max ?? 10,
       leaseMs: leaseMs(body?.leaseSeconds),
-      ...(body?.lane === 'dead' ? { lanes: ['dead' as const] } : {})
+      ...(body?.lane !== undefined ? { lanes: [body.lane] } : {}),
+      ...(Object.keys(filter).length > 0 ? { filter } : {})
     })
-    return { items: items.map((i) => ({ ...i, leaseExpiresAt: new Date(i.leaseExpiresAt).toISOString() })) }
+    return { items: items.map(itemView) }
+  })
+
+  app.get('/v1/review/mine', {
+    config: moderator,
+    schema: {
+      tags: ['review'],
+      summary: 'The comments you hold a lease on, soonest expiry first',
+      description: 'Of every site the key sees, or of the one named in ?site=. A lease that ran out is not listed.',
+      querystring: SiteQuery,
+      response: { 200: Type.Object({ items: Type.Array(Item) }), ...errorResponses(401, 403, 404, 429, 503) }
+    }
+  }, async (request) => {
+    const sites = await sitesFor(queue, request.principal!, request.query.site)
+    return { items: (await queue.leasedBy(sites, request.principal!.name)).map(itemView) }
   })
 
   app.post('/v1/review/:id/extend', {
@@ -104,6 +126,23 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { id, released: true as const }
   })
 
+  app.post('/v1/review/:id/skip', {
+    config: moderator,
+    schema: {
+      tags: ['review'],
+      summary: 'Give the comment back without deciding, and do not get it again for a while',
+      description: `Like release (the comment keeps its place in line and the hand-out does not count as an attempt), but your own claims pass the comment over for ${SKIP_SECONDS / 60} minutes, so the next claim brings you something else. Other moderators get it as usual.`,
+      params: IdParams,
+      querystring: SiteQuery,
+      response: { 200: Type.Object({ id: Type.String(), skippedUntil: Type.String({ format: 'date-time' }) }), ...errorResponses(401, 403, 404, 409, 429, 503) }
+    }
+  }, async (request) => {
+    const { id } = request.params
+    const site = await siteOfComment(queue, request.principal!, id, request.query.site)
+    await site.skip(id, request.principal!.name, SKIP_SECONDS * 1000)
+    return { id, skippedUntil: new Date(Date.now() + SKIP_SECONDS * 1000).toISOString() }
+  })
+
   app.post('/v1/review/:id/decision', {
     config: moderator,
     schema: {
@@ -115,21 +154,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: DecisionBody,
       response: { 200: Type.Object({ id: Type.String(), status: Status, decision: Decision }), ...errorResponses(400, 401, 403, 404, 409, 415, 429, 503) }
     }
-  }, async (request) => {
-    const { id } = request.params
-    const { body } = request
-    const site = await siteOfComment(queue, request.principal!, id, request.query.site)
-    const reasons = app.rules.forSite(site.site).reasons
-    if (body.decision === 'reject' && body.reason === undefined) {
-      throw new HttpError(400, 'REASON_REQUIRED', `A rejection needs a reason, one of: ${reasons.join(', ')}.`)
-    }
-    if (body.reason !== undefined && !reasons.includes(body.reason)) {
-      throw new HttpError(400, 'UNKNOWN_REASON', `"${body.reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
-    }
-    const { decision, changed } = await site.decide(id, request.principal!.name, body.decision, body.reason, body.note)
-    if (changed) app.metrics.decisionMade(decision.decision)
-    return { id, status: decision.decision === 'approve' ? 'approved' as const : 'rejected' as const, decision: decisionView(decision, true) }
-  })
+  }, async (request) => await applyDecision(app, request, 'decide'))
 
   app.get('/v1/review/queue', {
     config: moderator,
@@ -233,6 +258,36 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 export default reviewRoutes
 
+/** A claimed comment as the API shows it. */
+const itemView = (i: ClaimedItem): Static<typeof Item> => ({ ...i, leaseExpiresAt: new Date(i.leaseExpiresAt).toISOString() })
+
+/** What applyDecision reads of a request (typed by the route's schemas). */
+type DecisionRequest = Pick<FastifyRequest, 'principal'> & { params: { id: string }, query: { site?: string | undefined }, body: Static<typeof DecisionBody> }
+
+/**
+ * Records the decision a request asks for on comment :id: as the lease holder (`decide`) or
+ * over an earlier decision (`overturn`). Answers with the decision, and whether this request
+ * made it.
+ */
+export async function applyDecision (app: FastifyInstance, request: DecisionRequest, how: 'decide' | 'overturn'): Promise<{ id: string, status: 'approved' | 'rejected', decision: Static<typeof Decision>, changed: boolean }> {
+  const { params: { id }, body } = request
+  const site = await siteOfComment(app.queue, request.principal!, id, request.query.site)
+  checkReason(body, app.rules.forSite(site.site).reasons)
+  const { decision, changed } = await site[how](id, request.principal!.name, body.decision, body.reason, body.note)
+  if (changed) app.metrics.decisionMade(decision.decision)
+  return { id, status: decision.decision === 'approve' ? 'approved' : 'rejected', decision: decisionView(decision, true), changed }
+}
+
+/** 400 unless a rejection names a reason, and any reason is one of the site's codes. */
+function checkReason (body: { decision: string, reason?: string | undefined }, reasons: readonly string[]): void {
+  if (body.decision === 'reject' && body.reason === undefined) {
+    throw new HttpError(400, 'REASON_REQUIRED', `A rejection needs a reason, one of: ${reasons.join(', ')}.`)
+  }
+  if (body.reason !== undefined && !reasons.includes(body.reason)) {
+    throw new HttpError(400, 'UNKNOWN_REASON', `"${body.reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
+  }
+}
+
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 const FeedItem = Type.Object({
@@ -245,6 +300,7 @@ const FeedItem = Type.Object({
   authorId: Nullable(Type.String({ description: 'author.id as submitted; null when none was sent' })),
   decidedBy: Type.String({ description: 'The moderator, or "moderato" for an automatic decision' }),
   decidedAt: Type.String({ format: 'date-time' }),
+  overturns: Nullable(Overturns),
   cursor: Type.String({ description: "This entry's position: `after=<cursor>` reads what came after it. Increases with every entry." })
 })
 
@@ -259,7 +315,8 @@ function feedItem (entry: FeedEntry, rules: SiteRules): Static<typeof FeedItem> 
     ...entry,
     decision: entry.status === 'approved' ? 'approve' : 'reject',
     readerMessage,
-    decidedAt: new Date(entry.decidedAt).toISOString()
+    decidedAt: new Date(entry.decidedAt).toISOString(),
+    overturns: entry.overturns === null ? null : overturnsView(entry.overturns)
   }
 }
 
@@ -279,7 +336,9 @@ function cursorOf (after: string | undefined): string | undefined {
 
 function eventView (e: HistoryEvent): Static<typeof Event> {
   const out: Static<typeof Event> & Record<string, unknown> = { ...e, at: new Date(e.at).toISOString() }
-  if (typeof e.leaseExpiresAt === 'number') out.leaseExpiresAt = new Date(e.leaseExpiresAt).toISOString()
+  for (const k of ['leaseExpiresAt', 'skippedUntil'] as const) if (typeof e[k] === 'number') out[k] = new Date(e[k]).toISOString()
+  const overturns = e.overturns as { decidedAt?: unknown } | undefined
+  if (typeof overturns?.decidedAt === 'number') out.overturns = { ...overturns, decidedAt: new Date(overturns.decidedAt).toISOString() }
   // Lua's cjson writes empty strings for absent reasons and notes; leave them out.
   for (const k of ['reason', 'note', 'by']) if (out[k] === '') delete out[k]
   return out

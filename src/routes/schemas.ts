@@ -2,7 +2,7 @@
 // documentation of a piece of the API; and the views that fill them from stored records.
 import { Type, type Static } from 'typebox'
 import { CATEGORIES, DECISIONS, LANES, SEVERITIES, STATUSES } from '../screening/types.js'
-import type { Decision as StoredDecision } from '../queue/review-queue.js'
+import type { Decision as StoredDecision, Overturned } from '../queue/review-queue.js'
 
 /** Printable ASCII without spaces: safe in URLs, logs and Redis keys. */
 export const CommentId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[!-~]+$', description: "The site's own comment id (printable ASCII, no spaces, up to 128 characters)" })
@@ -44,14 +44,27 @@ export const Status = Type.Enum(STATUSES)
 export const Lane = Type.Enum(LANES)
 export const QueueLane = Type.Enum([...LANES, 'dead'] as const)
 
+export const Overturns = Type.Object({
+  decision: Type.Enum(DECISIONS),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  decidedBy: Type.String(),
+  decidedAt: Type.String({ format: 'date-time' })
+}, { description: 'The decision this one replaced (a moderator overturned it)' })
+
 export const Decision = Type.Object({
   decision: Type.Enum(DECISIONS),
   reason: Type.Union([Type.String(), Type.Null()]),
   note: Type.Optional(Type.String()),
   decidedBy: Type.String(),
   decidedAt: Type.String({ format: 'date-time' }),
-  automatic: Type.Optional(Type.Boolean())
+  automatic: Type.Optional(Type.Boolean()),
+  overturns: Type.Optional(Overturns)
 })
+
+/** A replaced decision as the API shows it. */
+export function overturnsView (o: Overturned): Static<typeof Overturns> {
+  return { decision: o.decision, reason: o.reason === undefined || o.reason === '' ? null : o.reason, decidedBy: o.decidedBy, decidedAt: new Date(o.decidedAt).toISOString() }
+}
 
 /** A stored decision as the API shows it; the moderator's note only to moderators and admins. */
 export function decisionView (d: StoredDecision, withNote: boolean): Static<typeof Decision> {
@@ -61,6 +74,7 @@ export function decisionView (d: StoredDecision, withNote: boolean): Static<type
     ...(withNote && d.note !== undefined && d.note !== '' ? { note: d.note } : {}),
     decidedBy: d.decidedBy,
     decidedAt: new Date(d.decidedAt).toISOString(),
-    ...(d.automatic === true ? { automatic: true } : {})
+    ...(d.automatic === true ? { automatic: true } : {}),
+    ...(d.overturns !== undefined ? { overturns: overturnsView(d.overturns) } : {})
   }
 }

@@ -4,7 +4,8 @@
 -- ARG[1] holder  ARG[2] lease ms  ARG[3] max  ARG[4] max attempts  ARG[5] lanes allowed (space-separated)
 -- ARG[6] how many of the ids are expired-lease candidates
 -- Expired leases are requeued first (re-checked here against Redis's clock), so a comment
--- left by a closed tab comes back. A candidate another moderator took meanwhile is skipped.
+-- left by a closed tab comes back. A candidate another moderator took meanwhile is passed
+-- over, and so is one this holder skipped a short while ago (lease.lua's skip).
 -- Returns a flat list: id, record JSON, screening JSON, attempts, lease expiry ms, … per comment.
 local holder, lease, max, max_attempts = ARG[1], tonumber(ARG[2]), tonumber(ARG[3]), tonumber(ARG[4])
 local allowed = {}
@@ -22,9 +23,10 @@ for i = expired + 1, #IDS do
   if taken >= max then break end
   local id = IDS[i]
   local c = C[id]
-  local f = redis.call('HMGET', c, 'status', 'record', 'screening', 'lane')
+  local f = redis.call('HMGET', c, 'status', 'record', 'screening', 'lane', 'skip:' .. holder)
+  local skipped = f[5] and tonumber(f[5]) > now
   -- Only a pending comment still in its (allowed) lane is free to take.
-  if f[1] == 'pending' and allowed[f[4]] and redis.call('ZREM', READY[f[4]], id) == 1 then
+  if f[1] == 'pending' and allowed[f[4]] and not skipped and redis.call('ZREM', READY[f[4]], id) == 1 then
     local attempts = redis.call('HINCRBY', c, 'attempts', 1)
     local expires = now + lease
     redis.call('HSET', c, 'holder', holder, 'leaseExpiresAt', expires)

@@ -2,11 +2,14 @@
 -- Calling convention (SiteKeys.scriptKeys): KEYS[1] leases zset, KEYS[2] seq counter,
 -- KEYS[3] decisions stream, KEYS[4] recent-decisions zset, then one ready zset per lane in
 -- the order ARGV[1] names them; then the hash and history list of each comment id given in
--- ARGV[3 .. 2 + ARGV[2]]. The script's own arguments follow (ARG[1], ARG[2] …).
+-- ARGV[3 .. 2 + ARGV[2]]; then, when the caller names the comments' author, that author's
+-- decision counts (hash) and recent decided ids (list). The script's own arguments follow
+-- (ARG[1], ARG[2] …).
 -- Every key a script touches is declared, so the scripts are correct on Redis Cluster.
 
 local LEASES, SEQ, DECISIONS, RECENT = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local READY, C, H, IDS, ARG = {}, {}, {}, {}, {}
+local AUTHOR_COUNTS, AUTHOR_RECENT
 do
   local k = 5
   for lane in string.gmatch(ARGV[1], '%S+') do READY[lane] = KEYS[k]; k = k + 1 end
@@ -17,6 +20,7 @@ do
     C[id], H[id] = KEYS[k], KEYS[k + 1]
     k = k + 2
   end
+  AUTHOR_COUNTS, AUTHOR_RECENT = KEYS[k], KEYS[k + 1]
   for i = 3 + n, #ARGV do ARG[#ARG + 1] = ARGV[i] end
 end
 
@@ -37,12 +41,19 @@ end
 -- none) the feed drops entries older than that as it grows: exact trimming by entry id
 -- (ids are times), a few entries at a time since every decision trims.
 -- Each entry names the article and author too (from the record JSON), so the site can act
--- on it without another request.
-local function feed_decision(id, status, reason, by, now, retention, record)
+-- on it without another request, and the decision it replaces (`overturned`, a decision
+-- table) when a moderator overturned one. The author's counts and recent list follow.
+local function feed_decision(id, status, reason, by, now, retention, record, overturned)
   local r = cjson.decode(record or '{}')
   local author = type(r.author) == 'table' and r.author.id or nil
+  local overturns = ''
+  if overturned then
+    overturns = cjson.encode({ decision = overturned.decision, reason = overturned.reason or '',
+      decidedBy = overturned.decidedBy, decidedAt = overturned.decidedAt })
+  end
   local fields = { 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now,
-    'articleId', type(r.articleId) == 'string' and r.articleId or '', 'authorId', type(author) == 'string' and author or '' }
+    'articleId', type(r.articleId) == 'string' and r.articleId or '', 'authorId', type(author) == 'string' and author or '',
+    'overturns', overturns }
   if retention > 0 then
     redis.call('XADD', DECISIONS, 'MINID', now - retention, '*', unpack(fields))
   else
@@ -50,6 +61,18 @@ local function feed_decision(id, status, reason, by, now, retention, record)
   end
   redis.call('ZADD', RECENT, now, id)
   redis.call('ZREMRANGEBYSCORE', RECENT, '-inf', now - 3600000)
+  if AUTHOR_COUNTS then
+    redis.call('HINCRBY', AUTHOR_COUNTS, status, 1)
+    if overturned then redis.call('HINCRBY', AUTHOR_COUNTS, overturned.decision == 'approve' and 'approved' or 'rejected', -1) end
+    -- Most recent first, each comment once (an overturn moves it to the front).
+    redis.call('LREM', AUTHOR_RECENT, 0, id)
+    redis.call('LPUSH', AUTHOR_RECENT, id)
+    redis.call('LTRIM', AUTHOR_RECENT, 0, 99)
+    if retention > 0 then
+      redis.call('PEXPIRE', AUTHOR_COUNTS, retention)
+      redis.call('PEXPIRE', AUTHOR_RECENT, retention)
+    end
+  end
 end
 
 -- A decided comment is kept `retention` ms (0: forever), then Redis removes its record

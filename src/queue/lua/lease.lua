@@ -1,8 +1,10 @@
--- Extend or release the caller's lease on one comment.
--- One comment id. ARG[1] holder  ARG[2] "extend"|"release"  ARG[3] lease ms  ARG[4] max attempts
+-- Extend, release or skip the caller's lease on one comment.
+-- One comment id. ARG[1] holder  ARG[2] "extend"|"release"|"skip"  ARG[3] lease ms (extend) or
+-- how long the caller is not handed the comment again (skip)  ARG[4] max attempts
 -- Returns {"OK", lease expiry ms (0 on release)} or {error code}:
 -- NOT_FOUND, DECIDED, NOT_CLAIMED, HELD_BY_OTHER, LEASE_EXPIRED.
--- A release gives the delivery back: it does not count as an attempt (expiries do).
+-- A release or skip gives the delivery back: it does not count as an attempt (expiries do).
+-- A skip also keeps the comment from the same moderator's claims for a while (claim.lua).
 local id = IDS[1]
 local holder, op = ARG[1], ARG[2]
 local c = C[id]
@@ -23,5 +25,11 @@ redis.call('ZREM', LEASES, id)
 redis.call('HDEL', c, 'holder', 'leaseExpiresAt', 'expiredHolder')
 redis.call('HINCRBY', c, 'attempts', -1)
 redis.call('ZADD', READY[f[4]], f[5], id)
-history(id, { type = 'released', at = now, by = holder })
+if op == 'skip' then
+  local until_ms = now + tonumber(ARG[3])
+  redis.call('HSET', c, 'skip:' .. holder, until_ms)
+  history(id, { type = 'skipped', at = now, by = holder, skippedUntil = until_ms })
+else
+  history(id, { type = 'released', at = now, by = holder })
+end
 return { 'OK', 0 }
