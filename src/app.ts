@@ -23,6 +23,7 @@ import commentRoutes from './routes/comments.js'
 import reviewRoutes from './routes/review.js'
 import rulesRoutes from './routes/rules.js'
 import moderationRoutes from './routes/moderation.js'
+import consoleRoutes from './routes/console.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -154,5 +155,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reviewRoutes)
   await app.register(rulesRoutes)
   await app.register(moderationRoutes)
+  await app.register(consoleRoutes)
   return app
 }
