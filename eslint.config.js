@@ -22,6 +22,13 @@ export default tseslint.config(
     rules: { 'no-undef': 'off' }
   },
   {
+    // The examples are plain Node scripts, for sites to copy.
+    files: ['examples/**/*.mjs'],
+    languageOptions: {
+      globals: Object.fromEntries(['process', 'console', 'fetch', 'Buffer', 'URL', 'setTimeout', 'setInterval', 'clearInterval'].map((g) => [g, 'readonly']))
+    }
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] }
   }

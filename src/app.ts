@@ -24,6 +24,8 @@ import reviewRoutes from './routes/review.js'
 import rulesRoutes from './routes/rules.js'
 import moderationRoutes from './routes/moderation.js'
 import consoleRoutes from './routes/console.js'
+import storeGuard from './http/store-guard.js'
+import webhookRoutes from './routes/webhooks.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -138,6 +140,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(auth, { keys: config.apiKeys })
   await app.register(metrics)
+  await app.register(storeGuard, { redis: deps.redis })
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimit.max,
@@ -156,5 +159,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rulesRoutes)
   await app.register(moderationRoutes)
   await app.register(consoleRoutes)
+  await app.register(webhookRoutes)
   return app
 }

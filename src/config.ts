@@ -33,6 +33,15 @@ const EnvSchema = Type.Object({
   RULES_WATCH: Type.Boolean({ default: true }),
   /** Watch by polling (every 0.5 s) where the file system sends no events: Docker Desktop bind mounts, network shares. */
   RULES_WATCH_POLL: Type.Boolean({ default: false }),
+  ACCEPT_EMPTY_STORE: Type.Boolean({ default: false }),
+  /** Per site, where each decision is POSTed: "site=https://…,other=https://…". */
+  WEBHOOKS: Type.Optional(Type.String()),
+  /** Per site, the secrets that sign its webhooks: "site=secret|newer-secret,other=…". */
+  WEBHOOK_SECRETS: Type.Optional(Type.String()),
+  /** Allow webhook URLs on loopback and link-local addresses (tests, a receiver on the same host). */
+  WEBHOOK_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+  /** The first retry of a failed delivery waits about this long; each later one twice as long (up to an hour). */
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 10, maximum: 600000, default: 1000 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   /** A duration in milliseconds, or text such as "1 minute". */
@@ -89,6 +98,12 @@ export interface Config {
   screenThreads: number
   rulesWatch: boolean
   rulesWatchPoll: boolean
+  /** Carry on by itself when Redis lost its data (logged), instead of waiting for an admin. */
+  acceptEmptyStore: boolean
+  /** Sites whose decisions are POSTed to a URL as they happen. */
+  webhooks: Webhook[]
+  webhookAllowPrivate: boolean
+  webhookRetryBaseMs: number
   logLevel: string
   rateLimit: { max: number, timeWindow: number | string }
   maxTextLength: number
@@ -98,6 +113,13 @@ export interface Config {
   shutdownTimeoutMs: number
   requestTimeoutMs: number
   keepAliveTimeoutMs: number
+}
+
+export interface Webhook {
+  site: string
+  url: URL
+  /** Every one signs each delivery (a v1= each), so a site can rotate its secret. */
+  secrets: string[]
 }
 
 export class ConfigError extends Error {
@@ -142,6 +164,38 @@ export function parseApiKeys (value: string): ApiKey[] {
   return keys
 }
 
+/** Comma-separated "site=value" pairs (WEBHOOKS, WEBHOOK_SECRETS) as a map; `name` for messages. */
+function sitePairs (name: string, value: string | undefined): Map<string, string> {
+  const pairs = new Map<string, string>()
+  for (const item of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = item.indexOf('=')
+    if (i <= 0) throw new ConfigError(`${name}: each entry is site=value; "${item.slice(0, 40)}" has no "site="`)
+    pairs.set(item.slice(0, i).trim(), item.slice(i + 1).trim())
+  }
+  return pairs
+}
+
+/** WEBHOOKS and WEBHOOK_SECRETS: a URL and at least one secret per site, for sites that have a key. */
+export function parseWebhooks (urls: string | undefined, secrets: string | undefined, siteIds: string[]): Webhook[] {
+  const bySite = sitePairs('WEBHOOK_SECRETS', secrets)
+  const hooks: Webhook[] = []
+  for (const [site, value] of sitePairs('WEBHOOKS', urls)) {
+    if (!siteIds.includes(site)) throw new ConfigError(`WEBHOOKS: "${site}" is not a site with a key in API_KEYS (sites: ${siteIds.join(', ') || 'none'})`)
+    let url: URL
+    try { url = new URL(value) } catch { throw new ConfigError(`WEBHOOKS: the URL of "${site}" is not a URL: ${value}`) }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`WEBHOOKS: the URL of "${site}" must be http:// or https://`)
+    if (url.username !== '' || url.password !== '') throw new ConfigError(`WEBHOOKS: the URL of "${site}" carries a user name or password; the signature authenticates deliveries`)
+    const list = (bySite.get(site) ?? '').split('|').map((s) => s.trim()).filter(Boolean)
+    if (list.length === 0) throw new ConfigError(`WEBHOOK_SECRETS: "${site}" has a webhook but no secret to sign it with; add ${site}=<secret>`)
+    const weak = list.find((s) => s.length < 16 || /\s/.test(s))
+    if (weak !== undefined) throw new ConfigError(`WEBHOOK_SECRETS: a secret of "${site}" is shorter than 16 characters or contains white space`)
+    hooks.push({ site, url, secrets: list })
+  }
+  const orphan = [...bySite.keys()].find((site) => !hooks.some((h) => h.site === site))
+  if (orphan !== undefined) throw new ConfigError(`WEBHOOK_SECRETS: "${orphan}" has a secret but no URL in WEBHOOKS`)
+  return hooks
+}
+
 /** "host:port, host:port" as a list (REDIS_CLUSTER_NODES, REDIS_SENTINELS; the schema checked the form). */
 function hostPorts (value: string | undefined): Array<{ host: string, port: number }> {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((hp) => {
@@ -172,6 +226,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   if (given.length === 0 && !DEVELOPMENT_ENVS.includes(e.NODE_ENV)) {
     throw new ConfigError(`API_KEYS: required unless NODE_ENV is ${DEVELOPMENT_ENVS.join(' or ')} (it is "${e.NODE_ENV}"); give comma-separated role:name:secret entries`)
   }
+  const apiKeys = given.length > 0 ? given : DEVELOPMENT_KEYS
+  const webhooks = parseWebhooks(e.WEBHOOKS, e.WEBHOOK_SECRETS, apiKeys.filter((k) => k.role === 'site').map((k) => k.name))
   const window = /^\d+$/.test(e.RATE_LIMIT_WINDOW) ? Number(e.RATE_LIMIT_WINDOW) : e.RATE_LIMIT_WINDOW
   return {
     env: e.NODE_ENV,
@@ -184,13 +240,17 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: e.REDIS_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     dataDir: e.DATA_DIR,
-    apiKeys: given.length > 0 ? given : DEVELOPMENT_KEYS,
+    apiKeys,
     devKeys: given.length === 0,
     rulesDir: e.RULES_DIR,
     modelDir: e.MODEL_DIR,
     screenThreads: e.SCREEN_THREADS,
     rulesWatch: e.RULES_WATCH,
     rulesWatchPoll: e.RULES_WATCH_POLL,
+    acceptEmptyStore: e.ACCEPT_EMPTY_STORE,
+    webhooks,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
     logLevel: e.LOG_LEVEL,
     rateLimit: { max: e.RATE_LIMIT_MAX, timeWindow: window },
     maxTextLength: e.MAX_TEXT_LENGTH,

@@ -7,7 +7,7 @@ import { BIDI_CONTROLS, duration, el, say } from './dom.js'
 import { renderHighlighted } from './highlight.js'
 
 export const UNDO_MS = 5000
-const LANES = ['urgent', 'high', 'normal', 'low', 'dead']
+const LANES = ['reported', 'urgent', 'high', 'normal', 'low', 'dead']
 const STATS_EVERY_MS = 5000
 const SETTINGS = 'moderato.settings'
 
@@ -15,7 +15,8 @@ const SETTINGS = 'moderato.settings'
 /**
  * @typedef {{ id: string, site: string, articleId: string, text: string, author?: { id?: string, name?: string },
  *   context?: { title?: string, people?: string[] }, screening: { flags: Flag[], score: number, language: { code: string, english: boolean | null },
- *   modelVersion?: string | null, rulesVersion: string }, attempts: number, leaseExpiresAt: string }} Item
+ *   modelVersion?: string | null, rulesVersion: string }, attempts: number, leaseExpiresAt: string,
+ *   reports?: Array<{ reporterId: string, reason: string, note?: string, at: string }> }} Item
  * @typedef {{ decision: 'approve' | 'reject', reason?: string, note?: string }} DecisionBody
  * @typedef {{ item: Item, body: DecisionBody, index: number, timer: ReturnType<typeof setTimeout> }} Pending
  */
@@ -317,6 +318,10 @@ export class ReviewView {
           el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Text'), el('th', { scope: 'col' }, 'Category'), el('th', { scope: 'col' }, 'Rule'), el('th', { scope: 'col' }, 'Severity'))),
           el('tbody', {}, ...s.flags.map((f) => el('tr', {}, el('td', { class: 'isolate' }, f.text), el('td', {}, f.category), el('td', {}, f.rule), el('td', {}, f.severity)))))
         : el('p', { class: 'muted' }, 'No flags: the screening found nothing.'),
+      item.reports !== undefined
+        ? el('section', { id: 'reports', 'aria-label': 'Reader reports' }, el('h2', {}, `Reported by ${item.reports.length} reader${item.reports.length === 1 ? '' : 's'}`),
+          el('ul', { class: 'batch' }, ...item.reports.map((r) => el('li', {}, `${r.reason}: `, el('span', { class: 'isolate', dir: 'auto' }, r.note ?? '(no note)'), ` · ${r.reporterId}`))))
+        : null,
       el('label', { for: 'note' }, 'Note (n)'), this.noteInput,
       el('div', { class: 'actions' },
         el('button', { type: 'button', class: 'approve', onclick: () => this.decide({ decision: 'approve' }) }, 'Approve (a)'),

@@ -81,6 +81,7 @@ const metricsPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const rules = new Gauge({ name: 'moderato_rules_info', help: 'The rules version running here (value 1)', labelNames: ['version'] as const, registers: [registry] })
   const pooled = new Gauge({ name: 'moderato_screen_threads_comments', help: 'Long comments since start screened on worker threads (answered), or handed back to the main thread (fell_back: the threads could not load its rules version, or failed)', labelNames: ['outcome'] as const, registers: [registry] })
   const redisRestarts = new Gauge({ name: 'moderato_embedded_redis_restarts', help: 'Times since start the embedded redis-server (no REDIS_URL) was started again after it died', registers: [registry] })
+  const storeLost = new Gauge({ name: 'moderato_store_lost', help: '1 while Redis has lost its data and writes are refused (POST /v1/admin/accept-empty-store resumes them)', registers: [registry] })
   const rulesError = new Gauge({ name: 'moderato_rules_reload_failed', help: '1 when the last reload of the rules failed (the last good rules keep running)', registers: [registry] })
 
   async function readQueue (): Promise<void> {
@@ -131,6 +132,7 @@ const metricsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     rules.reset()
     rules.set({ version: status.version }, 1)
     rulesError.set(status.lastError === null ? 0 : 1)
+    storeLost.set(app.epoch.state === 'lost' ? 1 : 0)
     if (app.embeddedRedis !== undefined) redisRestarts.set(app.embeddedRedis.restarts)
     const counts = app.screenPool?.counts
     if (counts !== undefined) {

@@ -2,12 +2,16 @@
 // Each site's keys share one hash tag, "{s:<site>}": on Redis Cluster a site lives in one
 // slot (so its scripts are atomic there), and different sites spread over the shards.
 // Scripts receive every key they touch in KEYS (see scriptKeys), never build one.
-import { DEAD_LANE, LANES } from '../screening/types.js'
+import { DEAD_LANE, LANES, REPORTED_LANE } from '../screening/types.js'
 import { SITE_ID } from '../config.js'
 
-export type QueueLane = typeof LANES[number] | typeof DEAD_LANE
+export type QueueLane = typeof REPORTED_LANE | typeof LANES[number] | typeof DEAD_LANE
 
-export const ALL_LANES: QueueLane[] = [...LANES, DEAD_LANE]
+/**
+ * Most urgent first. Reported comments come first: they are published, and readers
+ * flagged them. The dead-letter lane is last, and claimed only on request.
+ */
+export const ALL_LANES: QueueLane[] = [REPORTED_LANE, ...LANES, DEAD_LANE]
 
 export class SiteKeys {
   /** "moderato:{s:rasa}:" */
@@ -25,6 +29,14 @@ export class SiteKeys {
   get decisions (): string { return `${this.base}decisions` }
   /** Decision times of the last hour (for stats). */
   get recent (): string { return `${this.base}recent` }
+  /** Webhook events due (member "<feed entry id> <comment id>", score = next try, ms). */
+  get outbox (): string { return `${this.base}outbox` }
+  /** Per comment with an event in the outbox: its later events, waiting their turn. */
+  get outboxWait (): string { return `${this.base}outbox-wait` }
+  /** Tries so far per outbox member. */
+  get outboxTries (): string { return `${this.base}outbox-tries` }
+  /** The webhook URL that answered 410 Gone: nothing more is sent to it. */
+  get webhookGone (): string { return `${this.base}webhook-gone` }
   /** An author's decision counts (approved, rejected). */
   authorCounts (author: string): string { return `${this.base}a:${author}` }
   /** An author's most recently decided comment ids, newest first. */
@@ -36,12 +48,13 @@ export class SiteKeys {
    * KEYS and the leading ARGV of a script call (the convention common.lua reads): the site's
    * keys, one ready set per lane, then the hash and history of each comment in `ids`, then
    * the keys of `author` (the author of the comments a decision is about), if any.
+   * `webhook`: the site has a webhook, so decisions also go to its outbox.
    */
-  scriptKeys (ids: string[], author?: string): { keys: string[], args: Array<string | number> } {
-    const keys = [this.leases, this.seq, this.decisions, this.recent, ...ALL_LANES.map((l) => this.ready(l))]
+  scriptKeys (ids: string[], options: { author?: string | undefined, webhook?: boolean } = {}): { keys: string[], args: Array<string | number> } {
+    const keys = [this.leases, this.seq, this.decisions, this.recent, this.outbox, this.outboxWait, this.outboxTries, ...ALL_LANES.map((l) => this.ready(l))]
     for (const id of ids) keys.push(this.comment(id), this.history(id))
-    if (author !== undefined) keys.push(this.authorCounts(author), this.authorRecent(author))
-    return { keys, args: [ALL_LANES.join(' '), ids.length, ...ids] }
+    if (options.author !== undefined) keys.push(this.authorCounts(options.author), this.authorRecent(options.author))
+    return { keys, args: [ALL_LANES.join(' '), options.webhook === true ? 1 : 0, ids.length, ...ids] }
   }
 }
 

@@ -71,7 +71,15 @@ export interface ClaimedItem extends Omit<CommentRecord, 'submittedBy'> {
   screening: Screening
   attempts: number
   leaseExpiresAt: number
+  /** What readers reported about it (the first 50), when any did. */
+  reports?: ReaderReport[]
 }
+
+/** A reader's report on a published comment. */
+export interface ReaderReport { reporterId: string, reason: string, note?: string, at: number }
+
+/** What a report did: counted towards the threshold, sent the comment back to review, was kept only, or repeated a reporter. */
+export type ReportOutcome = 'COUNTED' | 'REOPENED' | 'KEPT' | 'REPEATED'
 
 export interface DecidedComment extends Omit<CommentRecord, 'submittedBy'> {
   site: string

@@ -24,7 +24,7 @@ export class ReviewQueue {
   private readonly registered = new Set<string>()
 
   /** The queue as the service's settings describe it: the one way the service and the CLI build it. */
-  static fromConfig (redis: RedisClient, config: Pick<Config, 'redisPrefix' | 'maxAttempts' | 'retentionMs' | 'apiKeys' | 'minReplicasAck' | 'redisTimeoutMs'>): ReviewQueue {
+  static fromConfig (redis: RedisClient, config: Pick<Config, 'redisPrefix' | 'maxAttempts' | 'retentionMs' | 'apiKeys' | 'minReplicasAck' | 'redisTimeoutMs' | 'webhooks'>): ReviewQueue {
     const sites = config.apiKeys.filter((k) => k.role === 'site').map((k) => k.name)
     return new ReviewQueue(redis, {
       prefix: config.redisPrefix,
@@ -32,7 +32,8 @@ export class ReviewQueue {
       retentionMs: config.retentionMs,
       minReplicasAck: config.minReplicasAck,
       // WAIT must answer before the command timeout, or the answer would be a bare timeout.
-      replicaAckTimeoutMs: Math.max(10, Math.floor(config.redisTimeoutMs * 0.8))
+      replicaAckTimeoutMs: Math.max(10, Math.floor(config.redisTimeoutMs * 0.8)),
+      webhookSites: new Set(config.webhooks.map((h) => h.site))
     }, sites)
   }
 

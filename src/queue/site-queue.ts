@@ -17,7 +17,7 @@ import { ALL_LANES, SiteKeys, type QueueLane } from './keys.js'
 import {
   fingerprint, moderatorView, QueueError,
   type ClaimedItem, type CommentRecord, type DecidedComment, type Decision, type EnqueueResult,
-  type HistoryEvent, type Overturned, type QueueErrorCode, type QueueStats, type StoredComment
+  type HistoryEvent, type Overturned, type QueueErrorCode, type QueueStats, type ReaderReport, type ReportOutcome, type StoredComment
 } from './records.js'
 
 const LUA_DIR = new URL('./lua/', import.meta.url)
@@ -26,8 +26,8 @@ const script = (name: string): string => `${common}\n${readFileSync(new URL(`${n
 
 type Reply = Array<string | number | null>
 type ScriptCall = (numberOfKeys: number, ...args: Array<string | number>) => Promise<Reply>
-interface QueueCommands { mqEnqueue: ScriptCall, mqClaim: ScriptCall, mqLease: ScriptCall, mqDecide: ScriptCall, mqOverturn: ScriptCall }
-const SCRIPTS: Array<[keyof QueueCommands, string]> = [['mqEnqueue', 'enqueue'], ['mqClaim', 'claim'], ['mqLease', 'lease'], ['mqDecide', 'decide'], ['mqOverturn', 'overturn']]
+interface QueueCommands { mqEnqueue: ScriptCall, mqClaim: ScriptCall, mqLease: ScriptCall, mqDecide: ScriptCall, mqOverturn: ScriptCall, mqOutbox: ScriptCall, mqReport: ScriptCall }
+const SCRIPTS: Array<[keyof QueueCommands, string]> = [['mqEnqueue', 'enqueue'], ['mqClaim', 'claim'], ['mqLease', 'lease'], ['mqDecide', 'decide'], ['mqOverturn', 'overturn'], ['mqOutbox', 'outbox'], ['mqReport', 'report']]
 
 /** How many expired leases one claim gives back at most: a claim never holds Redis for long. */
 const SWEEP_LIMIT = 100
@@ -41,6 +41,8 @@ export interface QueueOptions {
   minReplicasAck?: number
   /** How long to wait for them, in ms. */
   replicaAckTimeoutMs?: number
+  /** Sites with a webhook: their decisions also go to their outbox. */
+  webhookSites?: ReadonlySet<string>
 }
 
 /** Too few replicas confirmed a write in time: it may or may not survive a failover. */
@@ -95,6 +97,18 @@ function overturnedOf (json: string): Overturned {
   return { decision: o.decision, ...(o.reason !== undefined && o.reason !== '' ? { reason: o.reason } : {}), decidedBy: o.decidedBy, decidedAt: Number(o.decidedAt) }
 }
 
+/** A decisions stream entry as a feed entry. */
+function feedEntryOf ([cursor, fields]: [string, string[]]): FeedEntry {
+  const f = fieldsOf(fields)
+  const orNull = (v: string | undefined): string | null => v === '' || v === undefined ? null : v
+  const overturns = orNull(f.overturns)
+  // Entries written before they named the article and author (or migrated) have null.
+  return {
+    id: f.id!, status: f.status as Status, reason: orNull(f.reason), decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt),
+    articleId: orNull(f.articleId), authorId: orNull(f.authorId), overturns: overturns === null ? null : overturnedOf(overturns), cursor
+  }
+}
+
 /** Field/value pairs of a stream entry as an object. */
 function fieldsOf (fields: string[]): Record<string, string> {
   const f: Record<string, string> = {}
@@ -134,7 +148,7 @@ export class SiteQueue {
 
   /** run(), with the keys of the comments' author declared too (scripts that record a decision). */
   private async runFor (command: keyof QueueCommands, ids: string[], author: string | undefined, ...args: Array<string | number>): Promise<Reply> {
-    const { keys, args: head } = this.keys.scriptKeys(ids, author)
+    const { keys, args: head } = this.keys.scriptKeys(ids, { author, webhook: this.options.webhookSites?.has(this.site) === true })
     return await this.r[command](keys.length, ...keys, ...head, ...args)
   }
 
@@ -226,10 +240,22 @@ export class SiteQueue {
   async take (holder: string, expired: string[], ids: string[], options: { max: number, leaseMs: number, lanes: QueueLane[] }): Promise<ClaimedItem[]> {
     const reply = await this.run('mqClaim', [...expired, ...ids], holder, options.leaseMs, options.max, this.options.maxAttempts, options.lanes.join(' '), expired.length)
     const items: ClaimedItem[] = []
-    for (let i = 0; i + 4 < reply.length; i += 5) {
-      items.push({ ...moderatorView(String(reply[i + 1])), site: this.site, screening: JSON.parse(String(reply[i + 2])) as Screening, attempts: Number(reply[i + 3]), leaseExpiresAt: Number(reply[i + 4]) })
+    for (let i = 0; i + 5 < reply.length; i += 6) {
+      items.push(this.claimed(String(reply[i + 1]), String(reply[i + 2]), reply[i + 3], reply[i + 4], reply[i + 5]))
     }
     return items
+  }
+
+  /** A leased comment as the moderator gets it, from its stored fields. */
+  private claimed (record: string, screening: string, attempts: unknown, expires: unknown, reports: unknown): ClaimedItem {
+    return {
+      ...moderatorView(record),
+      site: this.site,
+      screening: JSON.parse(screening) as Screening,
+      attempts: Number(attempts),
+      leaseExpiresAt: Number(expires),
+      ...(typeof reports === 'string' && reports !== '' ? { reports: JSON.parse(reports) as ReaderReport[] } : {})
+    }
   }
 
   async extend (id: string, holder: string, leaseMs: number): Promise<number> {
@@ -238,6 +264,17 @@ export class SiteQueue {
 
   async release (id: string, holder: string): Promise<void> {
     await this.lease(id, holder, 'release', 0)
+  }
+
+  /**
+   * A reader's report (report.lua): kept in the history, and on an approved comment counted,
+   * sending it back to review once `threshold` readers reported it for `reason`.
+   */
+  async report (id: string, report: { reporterId: string, reason: string, note?: string | undefined }, threshold: number): Promise<{ outcome: ReportOutcome, status: Status, count: number }> {
+    const [code, status, count] = await this.run('mqReport', [id], report.reporterId, report.reason, report.note ?? '', threshold)
+    if (code === 'NOT_FOUND') throw new QueueError('NOT_FOUND', id)
+    await this.replicated()
+    return { outcome: code as ReportOutcome, status: status as Status, count: Number(count) }
   }
 
   /** Gives the comment back, and keeps it from `holder`'s claims for `forMs`. */
@@ -249,13 +286,13 @@ export class SiteQueue {
   async leasedBy (holder: string): Promise<ClaimedItem[]> {
     const ids = await this.r.zrangebyscore(this.keys.leases, Date.now(), '+inf')
     const p = this.r.pipeline()
-    for (const id of ids) p.hmget(this.keys.comment(id), 'holder', 'record', 'screening', 'attempts', 'leaseExpiresAt')
+    for (const id of ids) p.hmget(this.keys.comment(id), 'holder', 'record', 'screening', 'attempts', 'leaseExpiresAt', 'reports')
     const rows = (await p.exec()) ?? []
     const items: ClaimedItem[] = []
     for (const [, fields] of rows) {
-      const [who, record, screening, attempts, expires] = (fields ?? []) as Array<string | null>
+      const [who, record, screening, attempts, expires, reports] = (fields ?? []) as Array<string | null>
       if (who !== holder || record == null || screening == null) continue
-      items.push({ ...moderatorView(record), site: this.site, screening: JSON.parse(screening) as Screening, attempts: Number(attempts), leaseExpiresAt: Number(expires) })
+      items.push(this.claimed(record, screening, attempts, expires, reports))
     }
     return items
   }
@@ -379,16 +416,7 @@ export class SiteQueue {
   async feed (after: string | undefined, limit: number): Promise<{ items: FeedEntry[], next: string | null }> {
     const start = after === undefined ? '-' : `(${after}`
     const entries = await this.r.xrange(this.keys.decisions, start, '+', 'COUNT', limit)
-    const items = entries.map(([cursor, fields]) => {
-      const f = fieldsOf(fields)
-      const orNull = (v: string | undefined): string | null => v === '' || v === undefined ? null : v
-      // Entries written before they named the article and author (or migrated) have null.
-      const overturns = orNull(f.overturns)
-      return {
-        id: f.id!, status: f.status as Status, reason: orNull(f.reason), decidedBy: f.decidedBy!, decidedAt: Number(f.decidedAt),
-        articleId: orNull(f.articleId), authorId: orNull(f.authorId), overturns: overturns === null ? null : overturnedOf(overturns), cursor
-      }
-    })
+    const items = entries.map(feedEntryOf)
     const last = entries[entries.length - 1]
     return { items, next: last !== undefined ? last[0] : (after ?? null) }
   }
@@ -407,6 +435,54 @@ export class SiteQueue {
       const [screening, decision] = (rows[i]?.[1] ?? []) as Array<string | null>
       return screening == null || decision == null ? [] : [{ id, screening: JSON.parse(screening) as Screening, decision: JSON.parse(decision) as Decision }]
     })
+  }
+
+  /** One feed entry by its cursor; undefined once retention removed it. */
+  async feedEntry (cursor: string): Promise<FeedEntry | undefined> {
+    const [entry] = await this.r.xrange(this.keys.decisions, cursor, cursor)
+    return entry === undefined ? undefined : feedEntryOf(entry)
+  }
+
+  /**
+   * Webhook outbox (outbox.lua): leases up to `max` due events for `leaseMs`. Each is
+   * "<feed entry id> <comment id>".
+   */
+  async outboxTake (max: number, leaseMs: number): Promise<string[]> {
+    return (await this.run('mqOutbox', [], 'take', max, leaseMs)).map(String)
+  }
+
+  /**
+   * Schedules another try of an event, baseMs × 2^(tries − 1) from now (at most maxMs), times
+   * `jitter`; returns its tries so far (0: another process finished it).
+   */
+  async outboxRetry (member: string, backoff: { baseMs: number, maxMs: number, jitter: number }): Promise<number> {
+    return Number(await this.run('mqOutbox', [], 'retry', member, backoff.baseMs, backoff.maxMs, backoff.jitter))
+  }
+
+  /** The event is delivered or given up; false when another process had finished it. */
+  async outboxDone (member: string): Promise<boolean> {
+    return Number(await this.run('mqOutbox', [], 'done', member)) === 1
+  }
+
+  /**
+   * Events waiting in the outbox (those due, and those queued behind an earlier event of the
+   * same comment), and the time of the oldest (ms), read from up to 10,000 of them.
+   */
+  async outboxFigures (): Promise<{ depth: number, oldest: number | null }> {
+    const [due, waiting] = await Promise.all([this.r.zrange(this.keys.outbox, '0', '9999'), this.r.hvals(this.keys.outboxWait)])
+    const queued = waiting.flatMap((w) => w === '' ? [] : w.split(' '))
+    const times = [...due.map((m) => m.split(' ')[0]!), ...queued].map((entry) => Number(entry.split('-')[0]))
+    return { depth: due.length + queued.length, oldest: times.length > 0 ? Math.min(...times) : null }
+  }
+
+  /** The webhook URL that answered 410 Gone, if one did. */
+  async webhookGone (): Promise<{ url: string, at: number } | undefined> {
+    const v = await this.r.get(this.keys.webhookGone)
+    return v === null ? undefined : JSON.parse(v) as { url: string, at: number }
+  }
+
+  async setWebhookGone (url: string): Promise<void> {
+    await this.r.set(this.keys.webhookGone, JSON.stringify({ url, at: Date.now() }))
   }
 
   /** The id of the feed's last entry, or null when it is empty. */

@@ -16,6 +16,7 @@ import { errorResponses } from '../http/error-schema.js'
 import { CommentId, Context, Decision, decisionView, Screening, SiteQuery, Status, Lane } from './schemas.js'
 import { siteOfComment } from '../http/site-scope.js'
 import type { EnqueueResult } from '../queue/review-queue.js'
+import { defaultReportThreshold } from '../rules/load.js'
 
 export const CommentBody = Type.Object({
   id: Type.Optional(CommentId),
@@ -84,7 +85,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.post('/v1/comments', {
-    config: { roles: ['site'] },
+    config: { roles: ['site'], writes: true },
     schema: {
       tags: ['comments'],
       summary: 'Submit a comment: screen it and queue it for review',
@@ -155,6 +156,43 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(view.decision !== undefined ? { decision: decisionView(view.decision, staff) } : {}),
       ...(staff ? { comment: view.comment } : {})
     }
+  })
+
+  app.post('/v1/comments/:id/reports', {
+    config: { roles: ['site'], writes: true },
+    schema: {
+      tags: ['comments'],
+      summary: 'A reader reports a comment',
+      description: "Every report is kept in the comment's history. A reporter counts once per comment. On an approved comment, once as many readers as policy.yaml's reportThresholds says (1 for threat and libel, 3 otherwise, by default) report it for one reason, it goes back to review in the `reported` lane, reports in view; when decided again, the feed says so. Reports on a pending or rejected comment are kept and change nothing.",
+      params: Type.Object({ id: CommentId }),
+      body: Type.Object({
+        reporterId: Type.String({ minLength: 1, maxLength: 256, description: "The site's own id of the reader" }),
+        reason: Type.String({ minLength: 1, maxLength: 64, description: 'One of the reason codes in policy.yaml' }),
+        note: Type.Optional(Type.String({ maxLength: 2000, description: "The reader's words" }))
+      }, { additionalProperties: false }),
+      response: {
+        202: Type.Object({
+          id: Type.String(),
+          status: Status,
+          counted: Type.Boolean({ description: 'false when this reader had reported the comment already, or it is not published' }),
+          reopened: Type.Boolean({ description: 'This report sent the comment back to review' }),
+          reports: Type.Integer({ description: 'Reports for this reason that count towards the threshold, this one included (0 when it did not count)' }),
+          threshold: Type.Integer()
+        }),
+        ...errorResponses(400, 401, 403, 404, 415, 429, 503)
+      }
+    }
+  }, async (request, reply) => {
+    const { id } = request.params
+    // A site key reports on its own site's comments.
+    const site = request.principal!.name
+    const siteRules = rules.forSite(site)
+    const { reason } = request.body
+    if (!siteRules.reasons.includes(reason)) throw new HttpError(400, 'UNKNOWN_REASON', `"${reason}" is not a reason code; use one of: ${siteRules.reasons.join(', ')}.`)
+    const threshold = siteRules.reportThresholds[reason] ?? defaultReportThreshold(reason)
+    const r = await queue.site(site).report(id, request.body, threshold)
+    request.logFields = { commentId: id, report: r.outcome }
+    return await reply.code(202).send({ id, status: r.status, counted: r.outcome === 'COUNTED' || r.outcome === 'REOPENED', reopened: r.outcome === 'REOPENED', reports: r.count, threshold })
   })
 
   app.post('/v1/screen', {

@@ -33,6 +33,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const Ready = Type.Object({
     status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
     redis: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
+    store: Type.Union([Type.Literal('ok'), Type.Literal('lost'), Type.Literal('unknown')], { description: 'lost: Redis lost its data; writes are refused until an admin accepts the store (POST /v1/admin/accept-empty-store)' }),
     rulesVersion: Type.String({ description: 'Compare across replicas to confirm they run the same rules' }),
     modelVersion: Type.Union([Type.String(), Type.Null()], { description: 'The learned scorer in use; null when switched off' }),
     rulesError: Type.Union([Type.String(), Type.Null()], { description: 'The last failed reload, if any (the last good rules keep running)' })
@@ -40,17 +41,20 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/readyz', {
     config: { rateLimit: false },
-    schema: { tags: ['health'], summary: 'Redis answers and rules are loaded', response: { 200: Ready, 503: Ready } }
+    schema: { tags: ['health'], summary: 'Redis answers, has not lost its data, and rules are loaded', response: { 200: Ready, 503: Ready } }
   }, async (_request, reply) => {
     let redis: 'ok' | 'unreachable' = 'ok'
     try {
       await app.queue.ping()
+      await app.epoch.check()
     } catch {
       redis = 'unreachable'
     }
+    const store = app.epoch.state
+    const ready = redis === 'ok' && store !== 'lost'
     const status = app.rules.status()
-    const body = { status: redis === 'ok' ? 'ready' as const : 'unavailable' as const, redis, rulesVersion: status.version, modelVersion: status.modelVersion, rulesError: status.lastError?.message ?? null }
-    return reply.code(redis === 'ok' ? 200 : 503).send(body)
+    const body = { status: ready ? 'ready' as const : 'unavailable' as const, redis, store, rulesVersion: status.version, modelVersion: status.modelVersion, rulesError: status.lastError?.message ?? null }
+    return reply.code(ready ? 200 : 503).send(body)
   })
 }
 

@@ -12,7 +12,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { queue } = app
 
   app.post('/v1/comments/:id/decision', {
-    config: { roles: ['moderator'] },
+    config: { roles: ['moderator'], writes: true },
     schema: {
       tags: ['review'],
       summary: 'Overturn the decision of a decided comment (automatic ones too)',

@@ -1,15 +1,13 @@
 // Moderators' side: claim comments, extend or release leases, decide; queue listing,
 // stats and each comment's history. The site follows decisions through /v1/decisions.
-import { Type, type Static, type TSchema } from 'typebox'
-import type { FeedEntry } from '../queue/site-queue.js'
-import type { SiteRules } from '../rules/load.js'
-import type { Category } from '../screening/types.js'
+import { Type, type Static } from 'typebox'
+import { FeedItem, feedItem } from './feed-item.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { commentNotFound, HttpError } from '../http/errors.js'
 import type { ClaimedItem, HistoryEvent } from '../queue/review-queue.js'
 import { errorResponses } from '../http/error-schema.js'
-import { CommentId, Context, Decision, decisionView, Overturns, overturnsView, QueueLane, Screening, SiteId, SiteQuery, Status } from './schemas.js'
+import { CommentId, Context, Decision, decisionView, QueueLane, Screening, SiteId, SiteQuery, Status } from './schemas.js'
 import { oneSite, siteOfComment, sitesFor } from '../http/site-scope.js'
 import { compareStreamIds } from '../queue/stream-ids.js'
 
@@ -39,7 +37,13 @@ const Item = Type.Object({
   context: Type.Optional(Context),
   screening: Screening,
   attempts: Type.Integer({ description: 'How many times this comment has been handed out, this time included' }),
-  leaseExpiresAt: Type.String({ format: 'date-time' })
+  leaseExpiresAt: Type.String({ format: 'date-time' }),
+  reports: Type.Optional(Type.Array(Type.Object({
+    reporterId: Type.String(),
+    reason: Type.String(),
+    note: Type.Optional(Type.String()),
+    at: Type.String({ format: 'date-time' })
+  }), { description: "Readers' reports (the first 50): why a published comment is back in the reported lane" }))
 })
 
 export const DecisionBody = Type.Object({
@@ -144,7 +148,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/v1/review/:id/decision', {
-    config: moderator,
+    config: { ...moderator, writes: true },
     schema: {
       tags: ['review'],
       summary: 'Approve or reject a comment you hold',
@@ -194,7 +198,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: SiteQuery,
       response: {
         200: Type.Object({
-          lanes: Type.Object({ urgent: LaneStats, high: LaneStats, normal: LaneStats, low: LaneStats, dead: LaneStats }),
+          lanes: Type.Object({ reported: LaneStats, urgent: LaneStats, high: LaneStats, normal: LaneStats, low: LaneStats, dead: LaneStats }),
           leased: Type.Integer(),
           expiredLeases: Type.Integer({ description: 'Leases that ran out and go back to the queue at the next claim; their comments already count as waiting in their lanes' }),
           deadLetter: Type.Integer(),
@@ -259,7 +263,12 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
 export default reviewRoutes
 
 /** A claimed comment as the API shows it. */
-const itemView = (i: ClaimedItem): Static<typeof Item> => ({ ...i, leaseExpiresAt: new Date(i.leaseExpiresAt).toISOString() })
+const itemView = ({ reports, ...i }: ClaimedItem): Static<typeof Item> => ({
+  ...i,
+  leaseExpiresAt: new Date(i.leaseExpiresAt).toISOString(),
+  // Lua's cjson writes an empty note as "".
+  ...(reports !== undefined ? { reports: reports.map((r) => ({ reporterId: r.reporterId, reason: r.reason, ...(r.note !== undefined && r.note !== '' ? { note: r.note } : {}), at: new Date(r.at).toISOString() })) } : {})
+})
 
 /** What applyDecision reads of a request (typed by the route's schemas). */
 type DecisionRequest = Pick<FastifyRequest, 'principal'> & { params: { id: string }, query: { site?: string | undefined }, body: Static<typeof DecisionBody> }
@@ -285,38 +294,6 @@ function checkReason (body: { decision: string, reason?: string | undefined }, r
   }
   if (body.reason !== undefined && !reasons.includes(body.reason)) {
     throw new HttpError(400, 'UNKNOWN_REASON', `"${body.reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
-  }
-}
-
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
-
-const FeedItem = Type.Object({
-  id: Type.String(),
-  status: Status,
-  decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
-  reason: Nullable(Type.String({ description: 'The reason code of a rejection' })),
-  readerMessage: Nullable(Type.String({ description: "What to tell the reader: policy.yaml's readerMessages for the reason code (or, for an automatic rejection, the policy's own reason text), as the site's rules say now" })),
-  articleId: Nullable(Type.String()),
-  authorId: Nullable(Type.String({ description: 'author.id as submitted; null when none was sent' })),
-  decidedBy: Type.String({ description: 'The moderator, or "moderato" for an automatic decision' }),
-  decidedAt: Type.String({ format: 'date-time' }),
-  overturns: Nullable(Overturns),
-  cursor: Type.String({ description: "This entry's position: `after=<cursor>` reads what came after it. Increases with every entry." })
-})
-
-/** A feed entry as the site reads it: with the decision and what to tell the reader. */
-function feedItem (entry: FeedEntry, rules: SiteRules): Static<typeof FeedItem> {
-  const { policy } = rules.ruleset
-  const reason = entry.reason
-  const readerMessage = reason === null
-    ? null
-    : rules.readerMessages[reason] ?? (reason === 'language' ? policy.language.reason : policy.categories[reason as Category]?.reason) ?? null
-  return {
-    ...entry,
-    decision: entry.status === 'approved' ? 'approve' : 'reject',
-    readerMessage,
-    decidedAt: new Date(entry.decidedAt).toISOString(),
-    overturns: entry.overturns === null ? null : overturnsView(entry.overturns)
   }
 }
 

@@ -42,7 +42,7 @@ export const Screening = Type.Object({
 
 export const Status = Type.Enum(STATUSES)
 export const Lane = Type.Enum(LANES)
-export const QueueLane = Type.Enum([...LANES, 'dead'] as const)
+export const QueueLane = Type.Enum(['reported', ...LANES, 'dead'] as const)
 
 export const Overturns = Type.Object({
   decision: Type.Enum(DECISIONS),

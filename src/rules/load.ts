@@ -38,6 +38,8 @@ export interface SiteRules {
   reasons: string[]
   /** The reader-facing text of each reason code that has one. */
   readerMessages: Record<string, string>
+  /** Per reason code, the reader reports that send an approved comment back to review. */
+  reportThresholds: Record<string, number>
   /** Files read, relative to the folder: what the version hashes. */
   files: string[]
 }
@@ -269,10 +271,10 @@ async function siteFolders (dir: string): Promise<string[]> {
 const SITES = 'sites'
 
 async function compileFolder (dir: string, options: LoadOptions, site?: string): Promise<SiteRules> {
-  const { source, reasons, readerMessages, files } = await loadRuleSource(dir, options, site)
+  const { source, reasons, readerMessages, reportThresholds, files } = await loadRuleSource(dir, options, site)
   try {
     // In slices: a million-word list must not hold up the requests served meanwhile.
-    return { ruleset: await runCooperatively(compileSteps(source)), reasons, readerMessages, files }
+    return { ruleset: await runCooperatively(compileSteps(source)), reasons, readerMessages, reportThresholds, files }
   } catch (err) {
     if (err instanceof RuleError) {
       const [file = 'patterns.yaml', line] = (err.origin ?? '').split(':')
@@ -287,7 +289,7 @@ async function compileFolder (dir: string, options: LoadOptions, site?: string):
  * With `site`, its overlay too: sites/<site>/policy.yaml replaces whole sections of the
  * policy (categories one by one), sites/<site>/lists.yaml adds lists; both are optional.
  */
-export async function loadRuleSource (dir: string, options: LoadOptions = {}, site?: string): Promise<{ source: RuleSource, reasons: string[], readerMessages: Record<string, string>, files: string[] }> {
+export async function loadRuleSource (dir: string, options: LoadOptions = {}, site?: string): Promise<{ source: RuleSource, reasons: string[], readerMessages: Record<string, string>, reportThresholds: Record<string, number>, files: string[] }> {
   const r = new Reader(dir)
   const overlay = site === undefined ? undefined : `${SITES}/${site}/`
   const optional = async <T>(file: string, validate: ValidateFunction): Promise<{ data: T, line: (path: Array<string | number>) => number | undefined } | undefined> =>
@@ -331,13 +333,17 @@ export async function loadRuleSource (dir: string, options: LoadOptions = {}, si
     throw new RulesLoadError(dedupe(r.problems))
   }
 
-  const readerMessages = policy.data.readerMessages ?? {}
-  for (const code of Object.keys(readerMessages)) {
-    if (policy.data.reasons.includes(code)) continue
-    // Named where it was written: the site's overlay, or the shared policy.
-    const [file, doc] = sitePolicy?.data.readerMessages?.[code] !== undefined ? [`${overlay ?? ''}policy.yaml`, sitePolicy] : ['policy.yaml', policy]
-    r.problems.push({ file, line: doc.line(['readerMessages', code]), message: `readerMessages: "${code}" is not one of the reason codes (${policy.data.reasons.join(', ')})` })
+  // Sections keyed by reason code: every key must be one.
+  for (const section of ['readerMessages', 'reportThresholds'] as const) {
+    for (const code of Object.keys(policy.data[section] ?? {})) {
+      if (policy.data.reasons.includes(code)) continue
+      // Named where it was written: the site's overlay, or the shared policy.
+      const [file, doc] = sitePolicy?.data[section]?.[code] !== undefined ? [`${overlay ?? ''}policy.yaml`, sitePolicy] : ['policy.yaml', policy]
+      r.problems.push({ file, line: doc.line([section, code]), message: `${section}: "${code}" is not one of the reason codes (${policy.data.reasons.join(', ')})` })
+    }
   }
+  const readerMessages = policy.data.readerMessages ?? {}
+  const reportThresholds = Object.fromEntries(policy.data.reasons.map((code) => [code, policy.data.reportThresholds?.[code] ?? defaultReportThreshold(code)]))
   const model = await modelOf(policy.data.model, options.models, r.problems)
   if (r.problems.length > 0) throw new RulesLoadError(r.problems)
 
@@ -362,7 +368,12 @@ export async function loadRuleSource (dir: string, options: LoadOptions = {}, si
       ...(policy.data.language.minWords !== undefined ? { minWords: policy.data.language.minWords } : {})
     }
   }
-  return { source, reasons: policy.data.reasons, readerMessages, files: [...r.contents.keys()].sort() }
+  return { source, reasons: policy.data.reasons, readerMessages, reportThresholds, files: [...r.contents.keys()].sort() }
+}
+
+/** Reports that reopen an approved comment when policy.yaml does not say: one for the gravest reasons. */
+export function defaultReportThreshold (code: string): number {
+  return code === 'threat' || code === 'libel' ? 1 : 3
 }
 
 /**

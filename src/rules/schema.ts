@@ -52,6 +52,7 @@ export const PolicyFile = Type.Object({
   ),
   reasons: Type.Array(Id, { minItems: 1, uniqueItems: true }),
   readerMessages: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 1000 }), { description: 'The text a site shows the reader for each reason code (in the decisions feed as readerMessage)' })),
+  reportThresholds: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 1000 }), { description: 'Per reason code, how many readers must report an approved comment for that reason before it goes back to review (the reported lane). Unlisted codes: 1 for threat and libel, 3 for the others.' })),
   model: Type.Optional(ModelPolicy)
 }, { additionalProperties: false })
 export type PolicyFile = Static<typeof PolicyFile>

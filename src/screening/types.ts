@@ -15,6 +15,8 @@ export const LANES = ['urgent', 'high', 'normal', 'low'] as const
 export type Lane = typeof LANES[number]
 /** Where comments go after too many expired leases; claimed only on request. */
 export const DEAD_LANE = 'dead'
+/** Where an approved comment goes back when readers report it; claimed first. */
+export const REPORTED_LANE = 'reported'
 
 /** Who a targeted word is aimed at. */
 export const TARGET_KINDS = ['you', 'person', 'group'] as const

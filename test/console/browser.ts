@@ -49,16 +49,6 @@ export async function signedIn (t: Test, browser: Browser, base: string, key: st
   return page
 }
 
-/** Polls `check` until it returns true: conditions, not sleeps. */
-export async function until (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    if (await check()) return
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
 /** The id of the comment the console shows, or null. */
 export async function shownId (page: Page): Promise<string | null> {
   return await page.evaluate(() => document.getElementById('comment-id')?.textContent ?? null)

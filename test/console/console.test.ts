@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Page } from 'puppeteer-core'
-import { auth, comment, KEYS, ROOT, startRedis, tempDir } from '../helper.js'
-import { launchBrowser, servedApp, shownId, signedIn, until } from './browser.js'
+import { auth, comment, KEYS, ROOT, startRedis, tempDir, until } from '../helper.js'
+import { launchBrowser, servedApp, shownId, signedIn } from './browser.js'
 import { CONSOLE_CSP } from '../../src/routes/console.js'
 
 const redis = await startRedis(t)
@@ -82,7 +82,7 @@ t.test('a moderator works through the queue with the keyboard', async (t) => {
   await page.waitForSelector('.reasons button')
   await press(page, '2', 'Enter')
   const second = await nextAfter(page, 'rude')
-  await until('the rejection is sent', async () => (await stored(app, 'rude')).status === 'rejected')
+  await until(t, 'the rejection is sent', async () => (await stored(app, 'rude')).status === 'rejected')
   t.match((await stored(app, 'rude')).decision, { decision: 'reject', reason: reasons[1].code, note: 'name-calling', decidedBy: 'alice' })
 
   // Approve with a, measured from the key press to the next comment painted.
@@ -97,7 +97,7 @@ t.test('a moderator works through the queue with the keyboard', async (t) => {
   const ms = await page.evaluate(() => { const w = window as unknown as { keyAt: number, paintedAt: number }; return w.paintedAt - w.keyAt })
   t.ok(ms >= 0)
   t.comment(`decision key press to next comment painted: ${ms.toFixed(1)} ms (target < 100 ms; reported, not asserted)`)
-  await until('the approval is sent', async () => (await stored(app, second)).status === 'approved')
+  await until(t, 'the approval is sent', async () => (await stored(app, second)).status === 'approved')
 
   // Undo: the approval is withdrawn before it is sent; the comment is back and can be rejected.
   await press(page, 'a')
@@ -107,14 +107,14 @@ t.test('a moderator works through the queue with the keyboard', async (t) => {
   await press(page, 'r')
   await page.waitForSelector('.reasons button')
   await press(page, '1', 'Enter')
-  await until('the rejection is sent', async () => (await stored(app, third)).status === 'rejected')
+  await until(t, 'the rejection is sent', async () => (await stored(app, third)).status === 'rejected')
   t.equal((await stored(app, third)).decision.decision, 'reject', 'the withdrawn approval was never sent')
 
   // Skip: the next comment shows; the skipped one is back in the queue, skipped by alice.
   const skipped = (await shownId(page))!
   await press(page, 's')
   await nextAfter(page, skipped)
-  await until('the skip is recorded', async () => (await app.inject({ url: `/v1/comments/${skipped}/history`, headers: auth(KEYS.admin) })).json().events.some((e: { type: string, by?: string }) => e.type === 'skipped' && e.by === 'alice'))
+  await until(t, 'the skip is recorded', async () => (await app.inject({ url: `/v1/comments/${skipped}/history`, headers: auth(KEYS.admin) })).json().events.some((e: { type: string, by?: string }) => e.type === 'skipped' && e.by === 'alice'))
   t.equal((await stored(app, skipped)).status, 'pending')
 
   // j and k move within the batch.
@@ -140,7 +140,7 @@ t.test('a moderator works through the queue with the keyboard', async (t) => {
   t.match(await page.$eval('#decision', (e) => e.textContent), /Decision: reject/)
   await page.select('#overturn-reason', '')
   await page.click('#search-result button[type="submit"]')
-  await until('the overturn reaches the feed', async () => {
+  await until(t, 'the overturn reaches the feed', async () => {
     const feed = (await app.inject({ url: '/v1/decisions', headers: auth(KEYS.site) })).json().items as Array<{ id: string, decision: string, overturns: { decision: string } | null }>
     return feed.some((i) => i.id === 'rude' && i.decision === 'approve' && i.overturns?.decision === 'reject')
   })
@@ -169,7 +169,7 @@ t.test('fifty comments, keyboard only, from sign-in to the last approval', async
     if (seen.size === 50) break
     shown = await nextAfter(page, shown)
   }
-  await until('all fifty are approved', async () => {
+  await until(t, 'all fifty are approved', async () => {
     const stats = (await app.inject({ url: '/v1/review/stats', headers: auth(KEYS.admin) })).json()
     return stats.decisionsLastHour === 50
   }, 30000)
@@ -188,7 +188,7 @@ t.test('the lease counts down, and is extended while the moderator is active, ne
   const leaseUntil = async () => (await app.inject({ url: '/v1/review/mine', headers: auth(KEYS.carol) })).json().items[0]?.leaseExpiresAt as string | undefined
   const first = (await leaseUntil())!
   // Active: a key every half second (j moves nowhere in a batch of one, but it is activity).
-  await until('the lease is extended', async () => {
+  await until(t, 'the lease is extended', async () => {
     await press(page, 'j')
     const now = await leaseUntil()
     return now !== undefined && Date.parse(now) > Date.parse(first)

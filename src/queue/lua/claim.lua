@@ -6,7 +6,8 @@
 -- Expired leases are requeued first (re-checked here against Redis's clock), so a comment
 -- left by a closed tab comes back. A candidate another moderator took meanwhile is passed
 -- over, and so is one this holder skipped a short while ago (lease.lua's skip).
--- Returns a flat list: id, record JSON, screening JSON, attempts, lease expiry ms, … per comment.
+-- Returns a flat list: id, record JSON, screening JSON, attempts, lease expiry ms, readers'
+-- reports JSON ("" if none), … per comment.
 local holder, lease, max, max_attempts = ARG[1], tonumber(ARG[2]), tonumber(ARG[3]), tonumber(ARG[4])
 local allowed = {}
 for lane in string.gmatch(ARG[5], '%S+') do allowed[lane] = true end
@@ -23,7 +24,7 @@ for i = expired + 1, #IDS do
   if taken >= max then break end
   local id = IDS[i]
   local c = C[id]
-  local f = redis.call('HMGET', c, 'status', 'record', 'screening', 'lane', 'skip:' .. holder)
+  local f = redis.call('HMGET', c, 'status', 'record', 'screening', 'lane', 'skip:' .. holder, 'reports')
   local skipped = f[5] and tonumber(f[5]) > now
   -- Only a pending comment still in its (allowed) lane is free to take.
   if f[1] == 'pending' and allowed[f[4]] and not skipped and redis.call('ZREM', READY[f[4]], id) == 1 then
@@ -33,7 +34,7 @@ for i = expired + 1, #IDS do
     redis.call('HDEL', c, 'expiredHolder')
     redis.call('ZADD', LEASES, expires, id)
     history(id, { type = 'claimed', at = now, by = holder, attempt = attempts, leaseExpiresAt = expires })
-    for _, v in ipairs({ id, f[2], f[3], attempts, expires }) do out[#out + 1] = v end
+    for _, v in ipairs({ id, f[2], f[3], attempts, expires, f[6] or '' }) do out[#out + 1] = v end
     taken = taken + 1
   elseif f[1] ~= 'pending' then
     -- Decided or gone (a leftover): it has no place in any lane.

@@ -1,27 +1,31 @@
 -- Shared helpers, prepended to every script (see script() in site-queue.ts). Not a script of its own.
 -- Calling convention (SiteKeys.scriptKeys): KEYS[1] leases zset, KEYS[2] seq counter,
--- KEYS[3] decisions stream, KEYS[4] recent-decisions zset, then one ready zset per lane in
--- the order ARGV[1] names them; then the hash and history list of each comment id given in
--- ARGV[3 .. 2 + ARGV[2]]; then, when the caller names the comments' author, that author's
--- decision counts (hash) and recent decided ids (list). The script's own arguments follow
--- (ARG[1], ARG[2] …).
+-- KEYS[3] decisions stream, KEYS[4] recent-decisions zset, KEYS[5] webhook outbox zset,
+-- KEYS[6] outbox waiting hash, KEYS[7] outbox tries hash, then one ready zset per lane in the
+-- order ARGV[1] names them;
+-- then the hash and history list of each comment id given in ARGV[4 .. 3 + ARGV[3]]; then,
+-- when the caller names the comments' author, that author's decision counts (hash) and
+-- recent decided ids (list). ARGV[2] is 1 when the site has a webhook. The script's own
+-- arguments follow (ARG[1], ARG[2] …).
 -- Every key a script touches is declared, so the scripts are correct on Redis Cluster.
 
 local LEASES, SEQ, DECISIONS, RECENT = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local OUTBOX, OUTBOX_WAIT, OUTBOX_TRIES = KEYS[5], KEYS[6], KEYS[7]
+local WEBHOOK = ARGV[2] == '1'
 local READY, C, H, IDS, ARG = {}, {}, {}, {}, {}
 local AUTHOR_COUNTS, AUTHOR_RECENT
 do
-  local k = 5
+  local k = 8
   for lane in string.gmatch(ARGV[1], '%S+') do READY[lane] = KEYS[k]; k = k + 1 end
-  local n = tonumber(ARGV[2])
+  local n = tonumber(ARGV[3])
   for i = 1, n do
-    local id = ARGV[2 + i]
+    local id = ARGV[3 + i]
     IDS[i] = id
     C[id], H[id] = KEYS[k], KEYS[k + 1]
     k = k + 2
   end
   AUTHOR_COUNTS, AUTHOR_RECENT = KEYS[k], KEYS[k + 1]
-  for i = 3 + n, #ARGV do ARG[#ARG + 1] = ARGV[i] end
+  for i = 4 + n, #ARGV do ARG[#ARG + 1] = ARGV[i] end
 end
 
 local function now_ms()
@@ -34,6 +38,19 @@ local function history(id, ...)
   local encoded = {}
   for i, event in ipairs({ ... }) do encoded[i] = cjson.encode(event) end
   redis.call('RPUSH', H[id], unpack(encoded))
+end
+
+-- A decision for the site's webhook (src/webhooks/): due now, unless an earlier event of the
+-- same comment is still in the outbox, in which case it waits its turn (events of a comment
+-- are delivered in order). outbox.lua's done lets the next one in.
+local function outbox_add(entry, id, now)
+  local waiting = redis.call('HGET', OUTBOX_WAIT, id)
+  if waiting then
+    redis.call('HSET', OUTBOX_WAIT, id, waiting == '' and entry or (waiting .. ' ' .. entry))
+  else
+    redis.call('HSET', OUTBOX_WAIT, id, '')
+    redis.call('ZADD', OUTBOX, now, entry .. ' ' .. id)
+  end
 end
 
 -- A final decision goes into the feed (the stream the site pages through) and the
@@ -54,11 +71,13 @@ local function feed_decision(id, status, reason, by, now, retention, record, ove
   local fields = { 'id', id, 'status', status, 'reason', reason, 'decidedBy', by, 'decidedAt', now,
     'articleId', type(r.articleId) == 'string' and r.articleId or '', 'authorId', type(author) == 'string' and author or '',
     'overturns', overturns }
+  local entry
   if retention > 0 then
-    redis.call('XADD', DECISIONS, 'MINID', now - retention, '*', unpack(fields))
+    entry = redis.call('XADD', DECISIONS, 'MINID', now - retention, '*', unpack(fields))
   else
-    redis.call('XADD', DECISIONS, '*', unpack(fields))
+    entry = redis.call('XADD', DECISIONS, '*', unpack(fields))
   end
+  if WEBHOOK then outbox_add(entry, id, now) end
   redis.call('ZADD', RECENT, now, id)
   redis.call('ZREMRANGEBYSCORE', RECENT, '-inf', now - 3600000)
   if AUTHOR_COUNTS then

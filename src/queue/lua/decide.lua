@@ -19,12 +19,15 @@ local problem = lease_problem(id, holder, f[2], f[3], f[5], now, tonumber(ARG[5]
 if problem then return { problem } end
 local status = (decision == 'approve') and 'approved' or 'rejected'
 local d = { decision = decision, reason = reason, note = ARG[4], decidedBy = holder, decidedAt = now }
+-- A comment readers' reports sent back to review had a decision: this one replaces it.
+local prior = f[4] and cjson.decode(f[4]) or nil
+if prior then d.overturns = { decision = prior.decision, reason = prior.reason or '', decidedBy = prior.decidedBy, decidedAt = prior.decidedAt } end
 local json = cjson.encode(d)
 redis.call('HSET', c, 'status', status, 'decision', json)
 redis.call('HDEL', c, 'holder', 'leaseExpiresAt', 'expiredHolder')
 redis.call('ZREM', LEASES, id)
 local retention = tonumber(ARG[6])
-feed_decision(id, status, reason, holder, now, retention, f[6])
+feed_decision(id, status, reason, holder, now, retention, f[6], prior)
 history(id, { type = 'decided', at = now, by = holder, decision = decision, reason = reason, note = ARG[4] })
 expire_decided(id, retention)
 return { 'OK', json }

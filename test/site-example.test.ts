@@ -1,0 +1,52 @@
+// examples/site-integration/ against the real service: it submits, gets the decisions by
+// signed webhook, catches up from the feed, and reports a comment. It runs from dist/ (the
+// example imports moderato/verify-webhook), which `npm run build` makes before the tests.
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { API_KEYS, KEYS, ROOT, startRedis, startServer, tempDir, until } from './helper.js'
+import { copyRules, edit } from './rules/helper.js'
+
+const SECRET = 'whsec-example-0123456789'
+
+async function freePort (): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  const { port } = s.address() as { port: number }
+  await new Promise((resolve) => s.close(resolve))
+  return port
+}
+
+t.test('the example site gets every decision, verified, and reports a published comment', async (t) => {
+  const redis = await startRedis(t)
+  const dir = await copyRules(t)
+  edit(dir, 'policy.yaml', (s) => s.replace('language: { action: review, lane: low, reason: Please write in English. }', 'language: { action: reject, lane: low, reason: Please write in English. }'))
+  const port = await freePort()
+  const server = startServer(t, { REDIS_URL: redis.url, REDIS_PREFIX: `ex-${randomBytes(4).toString('hex')}`, API_KEYS, RULES_DIR: dir, RULES_WATCH: 'false', WEBHOOKS: `rasa=http://127.0.0.1:${port}/moderato`, WEBHOOK_SECRETS: `rasa=${SECRET}`, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '100' })
+  const base = await server.address
+  const child = spawn(process.execPath, [join(ROOT, 'examples/site-integration/site.mjs'), '--once'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', MODERATO_URL: base, MODERATO_SITE_KEY: KEYS.site, WEBHOOK_SECRET: SECRET, PORT: String(port), CURSOR_FILE: join(await tempDir(t), 'cursor.json'), RUN_ID: 'ex' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  child.stdout.on('data', (c: Buffer) => { out += c.toString() })
+  child.stderr.on('data', (c: Buffer) => { out += c.toString() })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+
+  await until(t, 'the example submitted its comments', () => out.includes('submitted ex-en, ex-fr'))
+  // A moderator approves the English comment; the French one was rejected automatically.
+  const claim = await fetch(`${base}/v1/review/claim`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' }, body: JSON.stringify({ authorId: 'reader-1' }) })
+  t.equal(((await claim.json()) as { items: Array<{ id: string }> }).items[0]?.id, 'ex-en')
+  const decided = await fetch(`${base}/v1/review/ex-en/decision`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve' }) })
+  t.equal(decided.status, 200)
+
+  t.equal(await exited, 0, out)
+  t.match(out, /^rejected ex-fr via webhook rasa:\S+: Please write in English\.$/m, 'the automatic rejection, by verified webhook')
+  t.match(out, /^published ex-en via webhook rasa:\S+$/m, "the moderator's approval, by verified webhook")
+  t.match(out, /^report on ex-en: counted, 1 of 3$/m, 'a reader report on the published comment')
+  t.notMatch(out, /bad signature/)
+})
