@@ -1,7 +1,7 @@
 // Builds the Fastify app: external plugins, then ours, then routes. It receives its
 // collaborators (config, Redis connections, rules) ready-made, so tests build the same app
 // against their own redis-server, and the process concerns stay in server.ts.
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage } from 'node:http'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
@@ -114,9 +114,26 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   })
 
   // During shutdown, answer in-flight requests with Connection: close, so keep-alive
-  // sockets do not hold close() open after their last response.
+  // sockets do not hold close() open after their last response. A request whose body is
+  // still arriving has had nothing accepted yet: its connection is cut at once, so that a
+  // slow client cannot hold the shutdown up to SHUTDOWN_TIMEOUT_MS.
   let closing = false
-  app.addHook('preClose', async () => { closing = true })
+  const receiving = new Set<IncomingMessage>()
+  app.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.raw
+    const hasBody = request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] ?? '0') !== '0'
+    if (hasBody && !raw.complete) {
+      receiving.add(raw)
+      const settled = (): void => { receiving.delete(raw) }
+      raw.once('end', settled)
+      raw.once('close', settled)
+    }
+    done()
+  })
+  app.addHook('preClose', async () => {
+    closing = true
+    for (const raw of receiving) raw.socket.destroy()
+  })
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
     done(null, payload)
