@@ -35,7 +35,8 @@ export class WebhookDeliverer {
   readonly counts: DeliveryCounts = { delivered: 0, failed: 0, gone: 0, expired: 0, refused: 0 }
   private stopped = false
   private readonly loops: Array<Promise<void>> = []
-  private wake: (() => void) | undefined
+  /** Wakes the idle loops at stop. */
+  private readonly wakers = new Set<() => void>()
 
   constructor (
     private readonly queue: ReviewQueue,
@@ -51,7 +52,7 @@ export class WebhookDeliverer {
   /** Stops taking events and waits for the tries in flight (each ends within its timeout). */
   async stop (): Promise<void> {
     this.stopped = true
-    this.wake?.()
+    for (const wake of this.wakers) wake()
     await Promise.all(this.loops)
   }
 
@@ -65,7 +66,13 @@ export class WebhookDeliverer {
         // Redis away: the events stay in the outbox; try again shortly.
         this.options.log.warn({ site: hook.site, err: (err as Error).message }, 'webhook outbox unavailable')
       }
-      if (taken === 0 && !this.stopped) await new Promise<void>((resolve) => { this.wake = resolve; setTimeout(resolve, IDLE_POLL_MS).unref() })
+      if (taken === 0 && !this.stopped) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => { clearTimeout(timer); this.wakers.delete(done); resolve() }
+          const timer = setTimeout(done, IDLE_POLL_MS)
+          this.wakers.add(done)
+        })
+      }
     }
   }
 
