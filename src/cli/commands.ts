@@ -4,10 +4,17 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadRules, loadRuleTests, RulesLoadError, formatProblem, type LoadedRules, type LoadOptions, type SiteRules } from '../rules/load.js'
 import { ListsFile, PatternsFile, PolicyFile, SiteListsFile, SitePolicyFile, TestsFile } from '../rules/schema.js'
-import { screen } from '../screening/screen.js'
 import type { ScreenResult } from '../screening/types.js'
 import type { DecidedComment } from '../queue/review-queue.js'
-import { backtest, type BacktestReport, type DecidedInput } from './backtest.js'
+import type { BacktestReport, DecidedInput } from './backtest.js'
+
+/**
+ * Screening, imported by the commands that screen: its language models take most of a
+ * second to load, which `check` does not need.
+ */
+async function screening (): Promise<typeof import('../screening/screen.js')> {
+  return await import('../screening/screen.js')
+}
 
 export interface Result { code: number, out: string }
 
@@ -44,6 +51,7 @@ export async function test (dir: string, options: LoadOptions = {}): Promise<Res
     return problems(err)
   }
   const failures: string[] = []
+  const { screen } = await screening()
   for (const c of cases) {
     const r = screen({ text: c.text, ...(c.people !== undefined ? { context: { people: c.people } } : {}) }, loaded.ruleset)
     const got = [...new Set(r.screening.flags.map((f) => f.category))].sort()
@@ -92,6 +100,7 @@ export async function screenText (dir: string, text: string, people?: string[], 
     const rules = site === undefined ? loaded : loaded.sites[site]
     if (rules === undefined) return { code: 2, out: noOverlay(dir, site!, loaded) }
     const { ruleset } = rules
+    const { screen } = await screening()
     const r = screen({ text, ...(people !== undefined ? { context: { people } } : {}) }, ruleset)
     return { code: 0, out: formatScreen(text, r) }
   } catch (err) {
@@ -154,6 +163,7 @@ export async function runBacktest (currentDir: string, proposedDir: string, comm
   const [before, after] = [pick(current, currentDir), pick(proposed, proposedDir)]
   if (typeof before === 'string') return { code: 2, out: before }
   if (typeof after === 'string') return { code: 2, out: after }
+  const { backtest } = await import('./backtest.js')
   const report = backtest(comments, before.ruleset, after.ruleset)
   return { code: 0, report, out: formatBacktest(report) }
 }

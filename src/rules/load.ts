@@ -50,13 +50,17 @@ export interface LoadedRules extends SiteRules {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false })
-const validators = {
-  policy: ajv.compile(PolicyFile),
-  lists: ajv.compile(ListsFile),
-  sitePolicy: ajv.compile(SitePolicyFile),
-  siteLists: ajv.compile(SiteListsFile),
-  patterns: ajv.compile(PatternsFile),
-  tests: ajv.compile(TestsFile)
+const SCHEMAS = { policy: PolicyFile, lists: ListsFile, sitePolicy: SitePolicyFile, siteLists: SiteListsFile, patterns: PatternsFile, tests: TestsFile }
+const compiled = new Map<keyof typeof SCHEMAS, ValidateFunction>()
+
+/** A rule file's validator, compiled on first use: a CLI call pays only for the files it reads. */
+function validator (name: keyof typeof SCHEMAS): ValidateFunction {
+  let v = compiled.get(name)
+  if (v === undefined) {
+    v = ajv.compile(SCHEMAS[name])
+    compiled.set(name, v)
+  }
+  return v
 }
 
 // What each top-level section of a rules file holds, for hints on YAML syntax errors.
@@ -295,11 +299,11 @@ export async function loadRuleSource (dir: string, options: LoadOptions = {}, si
   const optional = async <T>(file: string, validate: ValidateFunction): Promise<{ data: T, line: (path: Array<string | number>) => number | undefined } | undefined> =>
     existsSync(join(dir, file)) ? await r.yaml<T>(file, validate) : undefined
   const [shared, lists, patterns, sitePolicy, siteLists] = await Promise.all([
-    r.yaml<PolicyFile>('policy.yaml', validators.policy),
-    r.yaml<ListsFile>('lists.yaml', validators.lists),
-    r.yaml<PatternsFile>('patterns.yaml', validators.patterns),
-    overlay !== undefined ? optional<SitePolicyFile>(`${overlay}policy.yaml`, validators.sitePolicy) : undefined,
-    overlay !== undefined ? optional<SiteListsFile>(`${overlay}lists.yaml`, validators.siteLists) : undefined
+    r.yaml<PolicyFile>('policy.yaml', validator('policy')),
+    r.yaml<ListsFile>('lists.yaml', validator('lists')),
+    r.yaml<PatternsFile>('patterns.yaml', validator('patterns')),
+    overlay !== undefined ? optional<SitePolicyFile>(`${overlay}policy.yaml`, validator('sitePolicy')) : undefined,
+    overlay !== undefined ? optional<SiteListsFile>(`${overlay}lists.yaml`, validator('siteLists')) : undefined
   ])
   const policy = shared === undefined || sitePolicy === undefined
     ? shared
@@ -416,7 +420,7 @@ export interface RuleTest { text: string, people?: string[], expect: string[], s
 /** The example cases kept next to the rules (tests.yaml). */
 export async function loadRuleTests (dir: string): Promise<RuleTest[]> {
   const r = new Reader(dir)
-  const file = await r.yaml<TestsFile>('tests.yaml', validators.tests)
+  const file = await r.yaml<TestsFile>('tests.yaml', validator('tests'))
   if (file === undefined) throw new RulesLoadError(r.problems)
   return file.data.tests.map((t, i) => ({ ...t, line: file.line(['tests', i]) }))
 }

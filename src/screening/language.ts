@@ -24,14 +24,8 @@ export interface LanguageResult {
   confidence: number
 }
 
-export interface LanguageOptions {
-  /** Fewer letters than this and the text is undetermined. */
-  minLetters: number
-  /** Fewer words than this and the text is undetermined. */
-  minWords: number
-}
-
-export const DEFAULT_LANGUAGE_OPTIONS: LanguageOptions = { minLetters: 12, minWords: 3 }
+import { DEFAULT_LANGUAGE_OPTIONS, type LanguageOptions } from './language-options.js'
+export { DEFAULT_LANGUAGE_OPTIONS, type LanguageOptions }
 
 // Languages franc may name for Latin-script text already judged not English. The full
 // list (187) includes rare languages that would be named for text of a common one.

@@ -12,7 +12,7 @@ import { ENGLISH_WORDS } from './english-words.js'
 import type { TargetConfig } from './targets.js'
 import type { SpamConfig } from './spam.js'
 import type { Policy } from './policy.js'
-import { DEFAULT_LANGUAGE_OPTIONS, type LanguageOptions } from './language.js'
+import { DEFAULT_LANGUAGE_OPTIONS, type LanguageOptions } from './language-options.js'
 import type { Category, Severity } from './types.js'
 
 export interface PatternSource {
