@@ -25,6 +25,7 @@ import rulesRoutes from './routes/rules.js'
 import moderationRoutes from './routes/moderation.js'
 import consoleRoutes from './routes/console.js'
 import storeGuard from './http/store-guard.js'
+import { FailureWindow } from './redis/failure-window.js'
 import webhookRoutes from './routes/webhooks.js'
 
 declare module 'fastify' {
@@ -132,7 +133,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   })
   app.addHook('preClose', async () => {
     closing = true
-    for (const raw of receiving) raw.socket.destroy()
+    // destroy() on the request destroys its connection (and is safe on inject()'s requests).
+    for (const raw of receiving) raw.destroy()
   })
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
@@ -158,8 +160,12 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auth, { keys: config.apiKeys })
   await app.register(metrics)
   await app.register(storeGuard, { redis: deps.redis })
+  // While the limiter's Redis fails, requests skip the limiter for a second rather than each
+  // waiting out its timeout: a 503 from the store then comes after REDIS_TIMEOUT_MS, not later.
+  const limiterFailing = new FailureWindow(deps.rateLimitRedis, 1000)
   await app.register(rateLimit, {
     global: true,
+    allowList: () => limiterFailing.open,
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.timeWindow,
     redis: deps.rateLimitRedis,

@@ -2,7 +2,7 @@ import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import { startEmbeddedRedis } from '../src/redis/embedded.js'
-import { startRedis, buildTestApp, auth, KEYS, comment, tempDir } from './helper.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, tempDir, until } from './helper.js'
 
 const site = auth(KEYS.site)
 
@@ -108,4 +108,48 @@ t.test('Redis slow: 503 within REDIS_TIMEOUT_MS, and a retry with the same id is
   const retry = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id: 'slow-1' }) })
   t.equal(retry.statusCode, 202)
   t.equal((await app.inject({ url: '/v1/comments/slow-1', headers: site })).json().status, 'pending')
+})
+
+t.test('a paused Redis answers 503 about REDIS_TIMEOUT_MS later, under load too; the limiter does not add its own wait', async (t) => {
+  const server = await startRedis(t)
+  const { app } = await buildTestApp(t, server.url, { REDIS_TIMEOUT_MS: '500' })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const admin = new Redis(server.url)
+  t.teardown(() => admin.disconnect())
+  const burst = async (round: string, n: number): Promise<number[]> => {
+    await admin.call('CLIENT', 'PAUSE', '5000', 'WRITE')
+    const ms = await Promise.all(Array.from({ length: n }, async (_, i) => {
+      const started = performance.now()
+      const res = await fetch(`${base}/v1/comments`, { method: 'POST', headers: { ...site, 'content-type': 'application/json' }, body: JSON.stringify(comment({ id: `${round}-${i}` })) })
+      t.equal(res.status, 503)
+      await res.text()
+      return performance.now() - started
+    }))
+    await admin.call('CLIENT', 'UNPAUSE')
+    return ms.sort((a, b) => a - b)
+  }
+  await burst('warm', 50)
+  const one = await burst('one', 1)
+  const fifty = await burst('fifty', 50)
+  t.comment(`503 under CLIENT PAUSE, REDIS_TIMEOUT_MS=500: alone ${one[0]!.toFixed(0)} ms; 50 at once median ${fifty[25]!.toFixed(0)} ms, max ${fifty[49]!.toFixed(0)} ms (target 600)`)
+  // Generous: catches a timeout paid twice over or per queued request, not a slow machine.
+  t.ok(fifty[49]! < 1500, 'no request waits three timeouts')
+})
+
+t.test('FailureWindow opens when a command of its connection fails, and closes after its time', async (t) => {
+  const { FailureWindow } = await import('../src/redis/failure-window.js')
+  const server = await startRedis(t)
+  const client = new Redis(server.url, { commandTimeout: 50 })
+  t.teardown(() => client.disconnect())
+  const admin = new Redis(server.url)
+  t.teardown(() => admin.disconnect())
+  const window = new FailureWindow(client, 300)
+  await client.incr('w')
+  t.notOk(window.open, 'closed while commands succeed')
+  await admin.call('CLIENT', 'PAUSE', '1000', 'WRITE')
+  await t.rejects(client.incr('w'), /timed out/)
+  t.ok(window.open, 'open after a timeout')
+  await admin.call('CLIENT', 'UNPAUSE')
+  await until(t, 'it closes after its time', () => !window.open, 2000)
 })
