@@ -61,3 +61,19 @@ t.test('ACCEPT_EMPTY_STORE=true carries on by itself after a loss', async (t) =>
   t.match(await ready(app), { status: 'ready', store: 'ok' }, 'noticed, logged and accepted in one check')
   t.equal((await submit(app, 'one')).statusCode, 202, 'writes go on')
 })
+
+t.test('an accepted marker older than ours came back with an old backup: still a loss', async (t) => {
+  const { StoreEpoch, epochKey } = await import('../src/redis/store-epoch.js')
+  const redis = await startRedis(t)
+  const client = new Redis(redis.url)
+  t.teardown(() => client.disconnect())
+  const events: string[] = []
+  const epoch = new StoreEpoch(client, 'skew', { lost: () => events.push('lost'), adopted: () => events.push('adopted') })
+  t.equal(await epoch.check(), 'ok', 'the first check makes the marker')
+  await client.set(epochKey('skew'), JSON.stringify({ id: 'from-a-backup', origin: 'accepted', at: Date.now() - 3600000 }))
+  t.equal(await epoch.check(), 'lost')
+  await client.set(epochKey('skew'), JSON.stringify({ id: 'accepted-now', origin: 'accepted', at: Date.now() }))
+  t.equal(await epoch.check(), 'ok', 'a marker accepted now is adopted')
+  t.same(events, ['lost', 'adopted'])
+  t.equal(epoch.id, 'accepted-now')
+})

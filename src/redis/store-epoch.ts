@@ -21,6 +21,9 @@ export interface EpochEvents {
 
 export const epochKey = (prefix: string): string => `${prefix}:epoch`
 
+/** How far the clocks of two service processes may disagree. */
+const CLOCK_SKEW_MS = 60000
+
 export class StoreEpoch {
   private current: Epoch | undefined
   private lostSince: number | undefined
@@ -51,7 +54,10 @@ export class StoreEpoch {
     }
     const found = parse(await this.redis.get(key))
     if (found?.id === this.current.id) return this.state
-    if (found !== undefined && found.origin === 'accepted' && found.at >= this.current.at) {
+    // An accepted marker written after ours was read replaces it (an admin's decision, here or
+    // on another process); one older than ours, beyond clocks' disagreement, came back with
+    // an old backup of the data, and is a loss like any other.
+    if (found !== undefined && found.origin === 'accepted' && found.at >= this.current.at - CLOCK_SKEW_MS) {
       this.adopt(found)
     } else if (this.lostSince === undefined) {
       this.lostSince = Date.now()
