@@ -6,6 +6,7 @@ import { copyRules, edit } from './rules/helper.js'
 import { Receiver } from './webhook-receiver.js'
 import { signWebhook, verifyWebhook } from '../src/webhooks/signature.js'
 import { isPrivateTarget } from '../src/webhooks/post.js'
+import { SiteKeys } from '../src/queue/keys.js'
 
 const redis = await startRedis(t)
 const SECRET = 'whsec-first-0123456789'
@@ -128,4 +129,37 @@ t.test('webhook configuration is checked at start', async (t) => {
   fails({ WEBHOOKS: 'https://x.example/h' }, /site=value/)
   const ok = loadConfig({ ...base, WEBHOOKS: 'rasa=https://x.example/h', WEBHOOK_SECRETS: `rasa=${SECRET}|${NEXT}` })
   t.same(ok.webhooks.map((h) => [h.site, h.url.href, h.secrets]), [['rasa', 'https://x.example/h', [SECRET, NEXT]]])
+})
+
+t.test('a try that gets no answer within 5 s is abandoned and tried again', async (t) => {
+  const receiver = new Receiver()
+  let answer: () => void = () => {}
+  receiver.hold = new Promise<void>((resolve) => { answer = resolve })
+  const url = await receiver.listen(t)
+  const { app } = await appWithHook(t, url)
+  await submit(app, 'slow', { text: FRENCH })
+  await until(t, 'the first try is held', () => receiver.requests === 1)
+  const started = Date.now()
+  await until(t, 'a second try after the timeout', () => receiver.requests === 2, 15000)
+  t.ok(Date.now() - started >= 4000, 'not before the 5 s timeout')
+  receiver.hold = undefined
+  answer()
+  await until(t, 'delivered in the end', () => receiver.deliveries.some((d) => d.body.id === 'slow'))
+  t.ok((await app.inject({ url: '/v1/webhooks/status', headers: auth(KEYS.admin) })).json().deliveries.failed >= 1, 'the abandoned try counts as failed')
+})
+
+t.test('an event older than 24 h is given up, not sent', async (t) => {
+  const receiver = new Receiver()
+  const url = await receiver.listen(t)
+  const { app, redis: client, config } = await appWithHook(t, url)
+  // A decision from 25 hours ago, still in the outbox (the receiver was gone all that time).
+  const keys = new SiteKeys(config.redisPrefix, 'rasa')
+  const old = `${Date.now() - 25 * 3600 * 1000}-0`
+  await client.xadd(keys.decisions, old, 'id', 'ancient', 'status', 'approved', 'reason', '', 'decidedBy', 'alice', 'decidedAt', String(Date.now() - 25 * 3600 * 1000), 'articleId', 'a', 'authorId', '', 'overturns', '')
+  await client.hset(keys.outboxWait, 'ancient', '')
+  await client.zadd(keys.outbox, Date.now(), `${old} ancient`)
+  await until(t, 'it is given up', async () => (await app.inject({ url: '/v1/webhooks/status', headers: auth(KEYS.admin) })).json().deliveries.expired === 1)
+  t.equal(receiver.requests, 0, 'nothing was sent')
+  t.equal(await client.zcard(keys.outbox), 0, 'the outbox is empty')
+  t.match((await app.inject({ url: '/metrics', headers: auth(KEYS.admin) })).body, /^moderato_webhook_deliveries_total\{result="expired"\} 1$/m)
 })
