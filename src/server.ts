@@ -4,7 +4,7 @@ import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
 import { ConfigError, loadConfig } from './config.js'
 import { buildApp } from './app.js'
-import { RATE_LIMIT_TIMEOUT_MS } from './redis/failure-window.js'
+import { rateLimitTimeoutMs } from './redis/failure-window.js'
 import { Redis } from 'ioredis'
 import { connectStore, waitReady } from './redis/connect.js'
 import { hasLegacyData } from './queue/migrate.js'
@@ -75,7 +75,7 @@ async function main (): Promise<void> {
 
   const onError = (err: Error): void => logger.warn({ err: err.message }, 'redis connection error')
   const redis = connectStore(config, url, { timeoutMs: config.redisTimeoutMs, name: 'moderato', onError })
-  const rateLimitRedis = connectStore(config, url, { timeoutMs: Math.min(config.redisTimeoutMs, RATE_LIMIT_TIMEOUT_MS), name: 'moderato-ratelimit', onError })
+  const rateLimitRedis = connectStore(config, url, { timeoutMs: rateLimitTimeoutMs(config.redisTimeoutMs), name: 'moderato-ratelimit', onError })
   if (!await waitReady(redis, 5000)) logger.warn('redis is not reachable yet; /readyz reports unavailable until it is')
   // Comments stored by a version before sites are invisible to this one until moved.
   else if (redis instanceof Redis && await hasLegacyData(redis, config.redisPrefix).catch(() => false)) {

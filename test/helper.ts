@@ -13,7 +13,7 @@ import { loadConfig, type Config } from '../src/config.js'
 import { buildApp, type AppDeps } from '../src/app.js'
 import { RulesStore } from '../src/rules/store.js'
 import { openScreenPool } from '../src/pool/screen-pool.js'
-import { RATE_LIMIT_TIMEOUT_MS } from '../src/redis/failure-window.js'
+import { rateLimitTimeoutMs } from '../src/redis/failure-window.js'
 
 export const ROOT = resolve(import.meta.dirname, '..')
 export const RULES_DIR = join(ROOT, 'rules')
@@ -69,7 +69,7 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
     ...env
   })
   const redis = connectStore(config, redisUrl, { timeoutMs: config.redisTimeoutMs, name: 'test' })
-  const rateLimitRedis = connectStore(config, redisUrl, { timeoutMs: Math.min(config.redisTimeoutMs, RATE_LIMIT_TIMEOUT_MS), name: 'test-rl' })
+  const rateLimitRedis = connectStore(config, redisUrl, { timeoutMs: rateLimitTimeoutMs(config.redisTimeoutMs), name: 'test-rl' })
   if (!await waitReady(redis, 20000)) throw new Error('the test Redis did not become ready')
   const rules = await RulesStore.open(config.rulesDir, undefined, { models: config.modelDir })
   // Worker threads only where a test asks for them: most tests screen short comments.

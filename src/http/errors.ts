@@ -32,6 +32,11 @@ export function intakeUnavailable (id: string, idGiven: boolean): HttpError {
     : `The comment store did not answer in time; the comment may have been stored under the id "${id}", which Moderato made because the request had none. Retry with "id": "${id}" after a second; a retry without it would store a second copy.`, { id })
 }
 
+/** A reason code that the site's policy does not list (decisions, overturns, reader reports). */
+export function unknownReason (reason: string, reasons: readonly string[]): HttpError {
+  return new HttpError(400, 'UNKNOWN_REASON', `"${reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
+}
+
 export function commentNotFound (id: string): HttpError {
   return new HttpError(404, 'COMMENT_NOT_FOUND', `No comment with id "${id}".`)
 }

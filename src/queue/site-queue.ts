@@ -471,8 +471,13 @@ export class SiteQueue {
   async outboxFigures (): Promise<{ depth: number, oldest: number | null }> {
     const [due, waiting] = await Promise.all([this.r.zrange(this.keys.outbox, '0', '9999'), this.r.hvals(this.keys.outboxWait)])
     const queued = waiting.flatMap((w) => w === '' ? [] : w.split(' '))
-    const times = [...due.map((m) => m.split(' ')[0]!), ...queued].map((entry) => Number(entry.split('-')[0]))
-    return { depth: due.length + queued.length, oldest: times.length > 0 ? Math.min(...times) : null }
+    // A loop, not Math.min(...times): a large backlog would overflow the argument list.
+    let oldest: number | null = null
+    for (const entry of [...due.map((m) => m.split(' ')[0]!), ...queued]) {
+      const at = Number(entry.split('-')[0])
+      if (oldest === null || at < oldest) oldest = at
+    }
+    return { depth: due.length + queued.length, oldest }
   }
 
   /** The webhook URL that answered 410 Gone, if one did. */

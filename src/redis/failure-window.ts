@@ -11,7 +11,10 @@ import type { RedisClient } from './connect.js'
  * and the limiter lets a request through when it times out, so it may be short; it is paid
  * at most once a second in an outage (FailureWindow), before the store's own timeout.
  */
-export const RATE_LIMIT_TIMEOUT_MS = 50
+const RATE_LIMIT_TIMEOUT_MS = 50
+
+/** The rate limiter's connection timeout: RATE_LIMIT_TIMEOUT_MS, or the store's own if shorter. */
+export const rateLimitTimeoutMs = (redisTimeoutMs: number): number => Math.min(redisTimeoutMs, RATE_LIMIT_TIMEOUT_MS)
 
 export class FailureWindow {
   private until = 0

@@ -10,13 +10,12 @@ import { runCooperatively } from '../cooperative.js'
 import type { Ruleset } from '../screening/ruleset.js'
 import type { ScreenResult } from '../screening/types.js'
 import type { ScreenPool } from '../pool/screen-pool.js'
-import { commentNotFound, HttpError, intakeUnavailable, isStoreUnavailable } from '../http/errors.js'
+import { commentNotFound, HttpError, intakeUnavailable, isStoreUnavailable, unknownReason } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
 import { errorResponses } from '../http/error-schema.js'
 import { CommentId, Context, Decision, decisionView, Screening, SiteQuery, Status, Lane } from './schemas.js'
 import { siteOfComment } from '../http/site-scope.js'
 import type { EnqueueResult } from '../queue/review-queue.js'
-import { defaultReportThreshold } from '../rules/load.js'
 
 export const CommentBody = Type.Object({
   id: Type.Optional(CommentId),
@@ -188,8 +187,9 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const site = request.principal!.name
     const siteRules = rules.forSite(site)
     const { reason } = request.body
-    if (!siteRules.reasons.includes(reason)) throw new HttpError(400, 'UNKNOWN_REASON', `"${reason}" is not a reason code; use one of: ${siteRules.reasons.join(', ')}.`)
-    const threshold = siteRules.reportThresholds[reason] ?? defaultReportThreshold(reason)
+    if (!siteRules.reasons.includes(reason)) throw unknownReason(reason, siteRules.reasons)
+    // The loader gives every reason code a threshold (policy.yaml's, or the default).
+    const threshold = siteRules.reportThresholds[reason]!
     const r = await queue.site(site).report(id, request.body, threshold)
     request.logFields = { commentId: id, report: r.outcome }
     return await reply.code(202).send({ id, status: r.status, counted: r.outcome === 'COUNTED' || r.outcome === 'REOPENED', reopened: r.outcome === 'REOPENED', reports: r.count, threshold })

@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox'
 import { FeedItem, feedItem } from './feed-item.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { commentNotFound, HttpError } from '../http/errors.js'
+import { commentNotFound, HttpError, unknownReason } from '../http/errors.js'
 import type { ClaimedItem, HistoryEvent } from '../queue/review-queue.js'
 import { errorResponses } from '../http/error-schema.js'
 import { CommentId, Context, Decision, decisionView, QueueLane, Screening, SiteId, SiteQuery, Status } from './schemas.js'
@@ -292,9 +292,7 @@ function checkReason (body: { decision: string, reason?: string | undefined }, r
   if (body.decision === 'reject' && body.reason === undefined) {
     throw new HttpError(400, 'REASON_REQUIRED', `A rejection needs a reason, one of: ${reasons.join(', ')}.`)
   }
-  if (body.reason !== undefined && !reasons.includes(body.reason)) {
-    throw new HttpError(400, 'UNKNOWN_REASON', `"${body.reason}" is not a reason code; use one of: ${reasons.join(', ')}.`)
-  }
+  if (body.reason !== undefined && !reasons.includes(body.reason)) throw unknownReason(body.reason, reasons)
 }
 
 const MAX_ID_PART = 2n ** 64n - 1n

@@ -376,7 +376,7 @@ export async function loadRuleSource (dir: string, options: LoadOptions = {}, si
 }
 
 /** Reports that reopen an approved comment when policy.yaml does not say: one for the gravest reasons. */
-export function defaultReportThreshold (code: string): number {
+function defaultReportThreshold (code: string): number {
   return code === 'threat' || code === 'libel' ? 1 : 3
 }
 

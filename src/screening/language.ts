@@ -14,6 +14,7 @@ import { eld } from 'eld/medium'
 import { ENGLISH_WORDS } from './english-words.js'
 import { FOREIGN_WORDS } from './foreign-words.js'
 import { displayOrder, isAscii, LEET } from './fold.js'
+import { DEFAULT_LANGUAGE_OPTIONS, type LanguageOptions } from './language-options.js'
 
 export interface LanguageResult {
   /** ISO 639-3 code of the most likely language, "und" when undetermined. */
@@ -24,7 +25,6 @@ export interface LanguageResult {
   confidence: number
 }
 
-import { DEFAULT_LANGUAGE_OPTIONS, type LanguageOptions } from './language-options.js'
 export { DEFAULT_LANGUAGE_OPTIONS, type LanguageOptions }
 
 // Languages franc may name for Latin-script text already judged not English. The full
