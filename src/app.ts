@@ -15,6 +15,7 @@ import { ReviewQueue } from './queue/review-queue.js'
 import auth from './http/auth.js'
 import metrics from './http/metrics.js'
 import { installErrorHandler, rateLimited } from './http/errors.js'
+import { rememberingRedisStore } from './http/rate-limit-store.js'
 import { installValidators } from './http/validation.js'
 import { installJsonParser } from './http/json-body.js'
 import { ErrorBody } from './http/error-schema.js'
@@ -168,8 +169,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     allowList: () => limiterFailing.open,
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.timeWindow,
-    redis: deps.rateLimitRedis,
-    nameSpace: `${config.redisPrefix}:rl:`,
+    store: rememberingRedisStore(deps.rateLimitRedis, `${config.redisPrefix}:rl:`),
     // Redis down must not take the API down with it, nor make requests wait.
     skipOnError: true,
     keyGenerator: (request) => request.principal !== undefined ? `key:${request.principal.role}:${request.principal.name}` : `ip:${request.ip}`,

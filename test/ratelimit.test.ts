@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, until } from './helper.js'
 
 t.test('per key, with Retry-After and the rate-limit headers', async (t) => {
   const redis = await startRedis(t)
@@ -73,4 +73,28 @@ t.test('Redis unreachable: rate limiting neither fails nor hangs requests', asyn
   }
   const write = await app.inject({ method: 'POST', url: '/v1/comments', headers: auth(KEYS.site), payload: comment() })
   t.equal(write.statusCode, 503, 'a write cannot be stored: 503, not a hang')
+})
+
+t.test('a key over its limit is refused from memory: no Redis call per refused request', async (t) => {
+  const redis = await startRedis(t)
+  const { app, redis: client, config } = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW: '1 minute' })
+  const send = (key: string) => app.inject({ method: 'POST', url: '/v1/screen', headers: auth(key), payload: { text: 'hello there friends' } })
+  const counter = `${config.redisPrefix}:rl:key:site:rasa`
+  for (let i = 0; i < 2; i++) t.equal((await send(KEYS.site)).statusCode, 200)
+  const statuses = []
+  for (let i = 0; i < 20; i++) statuses.push((await send(KEYS.site)).statusCode)
+  t.same(new Set(statuses), new Set([429]), 'every request past the limit is refused')
+  t.equal(await client.get(counter), '3', 'Redis counted only the first refusal')
+  const refused = await send(KEYS.site)
+  t.ok(Number(refused.headers['retry-after']) > 50, 'a remembered refusal still says when the window ends')
+  t.equal((await send(KEYS.alice)).statusCode, 200, 'another key is counted in Redis as before')
+})
+
+t.test('a remembered refusal ends with its window', async (t) => {
+  const redis = await startRedis(t)
+  const { app } = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '1', RATE_LIMIT_WINDOW: '1 second' })
+  const send = () => app.inject({ method: 'POST', url: '/v1/screen', headers: auth(KEYS.site), payload: { text: 'hello there friends' } })
+  t.equal((await send()).statusCode, 200)
+  t.equal((await send()).statusCode, 429)
+  await until(t, 'the key is allowed again once its window ends', async () => (await send()).statusCode === 200)
 })
