@@ -4,13 +4,16 @@
 //      site key: the p99 of /healthz, of a moderator's claims and of another site's intake,
 //      against the same figures with no attack, measured in the same run.
 //   3. The same probes while that key floods ordinary comments as fast as 16 connections
-//      go: its rate limit (FLOOD_LIMIT a second, for every key) answers the rest 429.
+//      go (from a worker thread: bench/flooder.ts): its rate limit (FLOOD_LIMIT a second,
+//      for every key) answers the rest 429.
 import type { ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Worker } from 'node:worker_threads'
 import { FAMILIES, timeFamilies, type FamilyTiming } from './adversarial.js'
 import { screen } from '../src/screening/screen.js'
 import type { Ruleset } from '../src/screening/ruleset.js'
 import { serviceEnv, startChild } from './http.js'
+import type { FloodOrder } from './flooder.js'
 
 export interface FamilyResults {
   worst: FamilyTiming
@@ -105,27 +108,11 @@ export async function benchAttack (redisUrl: string, seconds: number): Promise<A
     await attacker
     await Promise.all(inFlight)
 
-    const floodStatuses: Record<string, number> = {}
-    let flooding = true
-    const flooders = Array.from({ length: FLOOD_CONNECTIONS }, async (_, c) => {
-      for (let i = 0; flooding; i++) {
-        try {
-          const res = await fetch(`${url}/v1/comments`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${KEYS.attacker}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ articleId: 'flood', text: `Flooding the thread, comment ${c}-${i}, with nothing to say.` })
-          })
-          await res.arrayBuffer()
-          floodStatuses[res.status] = (floodStatuses[res.status] ?? 0) + 1
-        } catch {
-          floodStatuses.error = (floodStatuses.error ?? 0) + 1
-        }
-      }
-    })
+    const flooder = new Worker(new URL('./flooder.js', import.meta.url), { workerData: { url, key: KEYS.attacker, connections: FLOOD_CONNECTIONS } satisfies FloodOrder })
+    const floodStatuses = new Promise<Record<string, number>>((resolve, reject) => { flooder.once('message', resolve).once('error', reject) })
     const flooded = await probe(url, seconds * 1000)
-    flooding = false
-    await Promise.all(flooders)
-    return { quiet, attacked, attacks, attackStatuses: statuses, flooded, floodStatuses }
+    flooder.postMessage('stop')
+    return { quiet, attacked, attacks, attackStatuses: statuses, flooded, floodStatuses: await floodStatuses }
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve))
     if (child.kill('SIGTERM')) await exited
