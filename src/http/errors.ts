@@ -2,6 +2,7 @@
 // error to { statusCode, code, message }. 5xx bodies never carry internals; the log does.
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { QueueError, type QueueErrorCode } from '../queue/review-queue.js'
+import { DeadlinePassed } from './deadline.js'
 
 export class HttpError extends Error {
   constructor (
@@ -60,10 +61,10 @@ export function rateLimited (max: number, after: string, ttlMs: number): HttpErr
 
 const UNAVAILABLE = /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries|^LOADING|^MISCONF|^BUSY|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN|^NOREPLICAS|OOM command not allowed/i
 
-/** True for ioredis failures that mean "Redis is down or slow", not a bug of ours. */
+/** True for ioredis failures (and a passed write deadline) that mean "Redis is down or slow", not a bug of ours. */
 export function isStoreUnavailable (err: unknown): boolean {
   if (!(err instanceof Error)) return false
-  return err.name === 'MaxRetriesPerRequestError' || UNAVAILABLE.test(err.message)
+  return err.name === 'MaxRetriesPerRequestError' || err instanceof DeadlinePassed || UNAVAILABLE.test(err.message)
 }
 
 const SEND_JSON = 'Send the body as JSON with Content-Type: application/json.'
