@@ -3,6 +3,8 @@
 import { envSchema } from 'env-schema'
 import { validationMessage } from './validation-messages.js'
 import { Type, type Static } from 'typebox'
+import { DEFAULT_MODEL_DIR, DEFAULT_RULES_DIR } from './folders.js'
+import { SITE_ID } from './site-id.js'
 
 const EnvSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),
@@ -20,9 +22,9 @@ const EnvSchema = Type.Object({
   /** Where the embedded redis-server keeps its data when REDIS_URL is not set. */
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   API_KEYS: Type.Optional(Type.String()),
-  RULES_DIR: Type.String({ minLength: 1, default: './rules' }),
+  RULES_DIR: Type.String({ minLength: 1, default: DEFAULT_RULES_DIR }),
   /** The learned scorer's folder (models/); policy.yaml's model section switches it on or off. */
-  MODEL_DIR: Type.String({ minLength: 1, default: './models' }),
+  MODEL_DIR: Type.String({ minLength: 1, default: DEFAULT_MODEL_DIR }),
   /**
    * Worker threads that screen comments longer than one window (4,096 characters), so a
    * stream of long or hostile comments never holds up other requests; 0 screens them on
@@ -65,8 +67,6 @@ type Env = Static<typeof EnvSchema>
 
 export type Role = 'site' | 'moderator' | 'admin'
 
-/** What a site id (a site key's name) may contain: it becomes part of Redis keys, inside a hash tag. */
-export const SITE_ID = /^[A-Za-z0-9._-]{1,64}$/
 export interface ApiKey {
   role: Role
   /** A site key's name is its site id. */

@@ -1,6 +1,6 @@
 // The rules CLI: argument parsing and dispatch. rules.ts is the program around it.
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
+import { modelDirFromEnv, rulesDirFromEnv } from '../folders.js'
 import { check, readDecisions, runBacktest, screenText, test, writeSchemas, type Result } from './commands.js'
 
 const USAGE = `usage: npm run rules -- <command> [options]
@@ -51,9 +51,9 @@ export async function main (argv: string[]): Promise<Result> {
     }
   })
   const [command, ...rest] = positionals
-  const defaultDir = (): string => loadConfig().rulesDir
+  const defaultDir = (): string => rulesDirFromEnv()
   // The learned scorer as the service would use it: MODEL_DIR (./models), or --models.
-  const models = { models: values.models ?? loadConfig().modelDir }
+  const models = { models: values.models ?? modelDirFromEnv() }
   switch (values.help ? 'help' : command) {
     case 'check': return await check(rest[0] ?? defaultDir(), models)
     case 'test': return await test(rest[0] ?? defaultDir(), models)

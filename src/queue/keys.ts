@@ -3,7 +3,7 @@
 // slot (so its scripts are atomic there), and different sites spread over the shards.
 // Scripts receive every key they touch in KEYS (see scriptKeys), never build one.
 import { DEAD_LANE, LANES, REPORTED_LANE } from '../screening/types.js'
-import { SITE_ID } from '../config.js'
+import { SITE_ID } from '../site-id.js'
 
 export type QueueLane = typeof REPORTED_LANE | typeof LANES[number] | typeof DEAD_LANE
 

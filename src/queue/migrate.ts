@@ -4,7 +4,7 @@
 // not is moved then. Run it with the service stopped; it needs a single Redis (the old
 // layout never ran on a Cluster, where its scripts would not have worked across slots).
 import type { Redis } from 'ioredis'
-import { SITE_ID } from '../config.js'
+import { SITE_ID } from '../site-id.js'
 import { ALL_LANES, legacyBase, siteRegistryKey, SiteKeys } from './keys.js'
 import { compareStreamIds } from './stream-ids.js'
 

@@ -163,3 +163,13 @@ t.test('the program itself: exit codes and output streams', async (t) => {
   t.equal(crash.status, 1)
   t.match(crash.stderr, /moderato-rules: ENOENT/)
 })
+
+t.test('offline commands read RULES_DIR and MODEL_DIR only: no API keys or Redis needed, as in a one-off container', async (t) => {
+  const { API_KEYS: _keys, REDIS_URL: _url, ...rest } = process.env
+  const dir = await copyRules(t, RULES_DIR)
+  const env = { ...rest, ...NO_CHILD_COVERAGE, NODE_ENV: 'production', RULES_DIR: dir, MODEL_DIR: join(ROOT, 'models') }
+  const ok = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/rules.ts'), 'check'], { cwd: ROOT, encoding: 'utf8', env })
+  t.equal(ok.status, 0, ok.stderr)
+  t.match(ok.stdout, `${dir}: OK, version`, 'the folder RULES_DIR names')
+  t.match(ok.stdout, /model [0-9a-f]{12}/, 'with the model from MODEL_DIR')
+})
