@@ -5,7 +5,10 @@
 //      against the same figures with no attack, measured in the same run.
 //   3. The same probes while that key floods ordinary comments as fast as 16 connections
 //      go (from a worker thread: bench/flooder.ts): its rate limit (FLOOD_LIMIT a second,
-//      for every key) answers the rest 429.
+//      for every key) answers the rest 429. Then the control: as many requests a second
+//      sent to a bare server beside the service, which shows what the flood costs the
+//      machine (2 cores shared by the flooder, the service and Redis) with nothing of ours
+//      in its path.
 import type { ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
@@ -40,6 +43,9 @@ export interface AttackResults {
   attackStatuses: Record<string, number>
   flooded: Latencies
   floodStatuses: Record<string, number>
+  /** The probes while the same number of requests a second go to a bare server beside it:
+   * what the machine's shared cores cost, with nothing of Moderato's in the flood's path. */
+  machineFlooded: Latencies
 }
 
 /** Every key's rate limit here, a second: twice what each probe sends (50/s). */
@@ -108,11 +114,25 @@ export async function benchAttack (redisUrl: string, seconds: number): Promise<A
     await attacker
     await Promise.all(inFlight)
 
-    const flooder = new Worker(new URL('./flooder.js', import.meta.url), { workerData: { url, key: KEYS.attacker, connections: FLOOD_CONNECTIONS } satisfies FloodOrder })
-    const floodStatuses = new Promise<Record<string, number>>((resolve, reject) => { flooder.once('message', resolve).once('error', reject) })
-    const flooded = await probe(url, seconds * 1000)
-    flooder.postMessage('stop')
-    return { quiet, attacked, attacks, attackStatuses: statuses, flooded, floodStatuses: await floodStatuses }
+    const flood = async (order: FloodOrder): Promise<{ latencies: Latencies, statuses: Record<string, number> }> => {
+      const flooder = new Worker(new URL('./flooder.js', import.meta.url), { workerData: order })
+      const statuses = new Promise<Record<string, number>>((resolve, reject) => { flooder.once('message', resolve).once('error', reject) })
+      const latencies = await probe(url, seconds * 1000)
+      flooder.postMessage('stop')
+      return { latencies, statuses: await statuses }
+    }
+    const flooded = await flood({ url, key: KEYS.attacker, connections: FLOOD_CONNECTIONS })
+    // The control: as many requests a second, to a bare Fastify route in a process of its own.
+    const sent = Object.values(flooded.statuses).reduce((a, b) => a + b, 0)
+    const bare = await startChild('bench/servers/bare.js', {})
+    let machineFlooded: Latencies
+    try {
+      machineFlooded = (await flood({ url: bare.url, key: KEYS.attacker, connections: FLOOD_CONNECTIONS, perSecond: sent / seconds })).latencies
+    } finally {
+      const bareExited = new Promise((resolve) => bare.child.once('exit', resolve))
+      if (bare.child.kill('SIGTERM')) await bareExited
+    }
+    return { quiet, attacked, attacks, attackStatuses: statuses, flooded: flooded.latencies, floodStatuses: flooded.statuses, machineFlooded }
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve))
     if (child.kill('SIGTERM')) await exited
