@@ -330,7 +330,7 @@ export async function loadRuleSource (dir: string, options: LoadOptions = {}, si
   }
   const targetWords = async (file: string | undefined): Promise<string[]> => file === undefined ? [] : (await r.list(file)).map((e) => e.text)
   const t = lists?.data.targets
-  const [you, person, group, breakers] = await Promise.all([t?.you, t?.person, t?.group, t?.breakers].map(targetWords))
+  const [you, person, group, groupAdjectives, groupNouns, breakers] = await Promise.all([t?.you, t?.person, t?.group, t?.groupAdjectives, t?.groupNouns, t?.breakers].map(targetWords))
 
   const patternSources: PatternSource[] = (patterns?.data.patterns ?? []).map((p, i) => ({ ...p, origin: `patterns.yaml:${patterns?.line(['patterns', i]) ?? 1}` }))
   if (r.problems.length > 0 || policy === undefined || lists === undefined || patterns === undefined || t === undefined) {
@@ -356,7 +356,7 @@ export async function loadRuleSource (dir: string, options: LoadOptions = {}, si
     version,
     lists: definitions,
     allowlist,
-    targets: { before: t.before, after: t.after, names: t.names, you: you!, person: person!, group: group!, breakers: breakers! },
+    targets: { before: t.before, after: t.after, names: t.names, you: you!, person: person!, group: group!, groupAdjectives, groupNouns, breakers: breakers! },
     patterns: patternSources,
     spam: patterns.data.spam,
     policy: {

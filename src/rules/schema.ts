@@ -80,6 +80,10 @@ export const ListsFile = Type.Object({
     you: Type.String({ minLength: 1 }),
     person: Type.String({ minLength: 1 }),
     group: Type.String({ minLength: 1 }),
+    /** Adjectives ("trans", "jewish") that name a group before a word of groupNouns ("people"). */
+    groupAdjectives: Type.Optional(Type.String({ minLength: 1 })),
+    /** Words for people ("people", "women", "community") that a group adjective makes a group. */
+    groupNouns: Type.Optional(Type.String({ minLength: 1 })),
     breakers: Type.String({ minLength: 1 })
   }, { additionalProperties: false })
 }, { additionalProperties: false })

@@ -1,4 +1,5 @@
-// What the words around a match say about it: negation ("he is not a liar") and reported
+// What the words around a match say about it: negation ("he is not a liar", "no one should
+// hate them") and reported
 // or condemned speech ("calling him a liar is unfair", "saying that Muslims are vermin is
 // disgusting"). Both are grammar, not policy, so they live here and not in rules/.
 import type { Token } from './tokenize.js'
@@ -17,33 +18,69 @@ export function isNegation (tokens: Token[], i: number): boolean {
   return t.norm === 't' && prev !== undefined && prev.norm.endsWith('n') && t.start - prev.end === 1
 }
 
+// Words that may stand between a negation and the words it negates: "no one should hate",
+// "we do not ever", "not all of them". A pronoun other than "I"/"we" may not ("not you,
+// idiot" negates nothing).
+const NEGATION_BRIDGE = new Set(['one', 'should', 'would', 'will', 'could', 'can', 'must', 'do', 'does', 'did', 'really', 'ever', 'truly', 'i', 'we', 'all', 'every', 'most'])
+const NOBODY = new Set(['nobody', 'noone'])
+/** How many words before a match a negation may stand. */
+const NEGATION_WINDOW = 3
+
+/**
+ * Whether the words before token `first` negate what starts there: "I don't hate them",
+ * "no one should hate them", "not all of them are thieves". Only over plain spaces: after a
+ * comma or a full stop ("No, I hate them") the negation answers something else. Profanity
+ * is not negated by anything ("don't bitch about it" is still profane): callers ask only
+ * for attacks.
+ */
+export function isNegatedBefore (tokens: Token[], first: number): boolean {
+  const sentence = tokens[first]!.sentence
+  for (let i = first - 1; i >= 0 && i >= first - NEGATION_WINDOW; i--) {
+    const t = tokens[i]!
+    if (t.sentence !== sentence || tokens[i + 1]!.start - t.end !== 1) return false
+    // A bare "no" is an interjection or a determiner ("no bitch, you can't"); "no one" negates.
+    if (t.norm === 'no') return tokens[i + 1]!.norm === 'one'
+    if (isNegation(tokens, i) || NOBODY.has(t.norm)) return true
+    if (!NEGATION_BRIDGE.has(t.norm)) return false
+  }
+  return false
+}
+
 // Words that report or quote what someone else says or might say.
 const REPORTING = new Set([
   'saying', 'say', 'says', 'calling', 'call', 'calls', 'claiming', 'claim', 'claims', 'suggesting', 'implying',
-  'accusing', 'labelling', 'labeling', 'branding', 'insisting', 'pretending'
+  'accusing', 'labelling', 'labeling', 'branding', 'insisting', 'pretending',
+  'statement', 'statements', 'remarks', 'slogans', 'chants', 'tweets', 'posts'
 ])
 // Words that condemn what was reported.
 const CONDEMNING = new Set([
   'wrong', 'unfair', 'false', 'untrue', 'disgusting', 'racist', 'hateful', 'bigoted', 'offensive', 'nonsense',
   'absurd', 'ridiculous', 'shameful', 'unacceptable', 'outrageous', 'vile', 'lie', 'lies', 'slander', 'libel',
-  'defamatory', 'xenophobic', 'antisemitic', 'islamophobic', 'homophobic', 'sexist', 'appalling', 'abhorrent'
+  'defamatory', 'xenophobic', 'antisemitic', 'islamophobic', 'homophobic', 'sexist', 'appalling', 'abhorrent',
+  'bigot', 'bigots', 'bigotry', 'hate', 'hatred', 'racism', 'prejudice', 'transphobic'
 ])
 /** How far before a match a reporting word, and after it a condemning word, may stand. */
 const REPORT_WINDOW = 6
 const CONDEMN_WINDOW = 8
+/** How far before the reporting word a condemning word may stand: "it is wrong to say". */
+const CONDEMN_BEFORE_WINDOW = 4
 
 /**
  * Whether tokens first..last are reported in order to be condemned: a reporting word shortly
- * before them and a condemning word at their end or after them, in the same sentence. "Calling him a liar is
- * unfair" is counter-speech; "I am calling him a liar" is not (nothing condemns it).
+ * before them, and a condemning word shortly before that ("it is wrong to say that …") or at
+ * their end or after them, in the same sentence. "Calling him a liar is unfair" is
+ * counter-speech; "I am calling him a liar" is not (nothing condemns it).
  */
 export function isCondemnedReport (tokens: Token[], first: number, last: number): boolean {
   const sentence = tokens[first]!.sentence
-  let reported = false
+  let reported = -1
   for (let i = first - 1; i >= 0 && i >= first - REPORT_WINDOW && tokens[i]!.sentence === sentence; i--) {
-    if (REPORTING.has(tokens[i]!.norm)) { reported = true; break }
+    if (REPORTING.has(tokens[i]!.norm)) { reported = i; break }
   }
-  if (!reported) return false
+  if (reported < 0) return false
+  for (let i = reported - 1; i >= 0 && i >= reported - CONDEMN_BEFORE_WINDOW && tokens[i]!.sentence === sentence; i--) {
+    if (CONDEMNING.has(tokens[i]!.norm)) return true
+  }
   // From the match's own last word: in "saying that X are vermin is disgusting", the word
   // aimed at X is the condemnation.
   for (let i = last; i < tokens.length && i <= last + CONDEMN_WINDOW && tokens[i]!.sentence === sentence; i++) {

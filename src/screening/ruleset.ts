@@ -39,6 +39,9 @@ export interface RuleSource {
     you: string[]
     person: string[]
     group: string[]
+    /** With groupNouns: "trans people", "jewish women" are groups, both words (optional in lists.yaml). */
+    groupAdjectives?: string[]
+    groupNouns?: string[]
     breakers: string[]
   }
   patterns: PatternSource[]
@@ -125,6 +128,8 @@ export function * compileSteps (source: RuleSource): Steps<Ruleset> {
     you: wordSet(t.you),
     person: wordSet(t.person),
     group: wordSet(t.group),
+    groupAdjectives: wordSet(t.groupAdjectives ?? []),
+    groupNouns: wordSet(t.groupNouns ?? []),
     breakers: wordSet(t.breakers)
   }
   const tokenRules = patterns.filter((p): p is TokenRule => p.kind === 'tokens')

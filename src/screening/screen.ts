@@ -10,7 +10,7 @@ import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
 import { respell } from './respell.js'
 import { classifyTargets, findTarget, targetExtent } from './targets.js'
-import { isCondemnedReport } from './context.js'
+import { isCondemnedReport, isNegatedBefore } from './context.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
 import { decide, notAllowed } from './policy.js'
@@ -55,8 +55,12 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
     // Joined tokens ("f u c k") sit outside the token array and are never aimed.
     const target = needsTarget && hit.first >= 0 && ctx.sentenceHasTarget(hit.first) ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets, ctx.isListed) : undefined
     if (aimed && target === undefined) continue
-    // "Calling him a liar is unfair" condemns the allegation; it makes none.
-    if (target !== undefined && isCondemnedReport(ctx.tokens, Math.min(hit.first, target.index), hit.last)) continue
+    // "Calling him a liar is unfair" condemns the allegation; it makes none. "Not all refugees
+    // are criminals" denies it.
+    if (target !== undefined) {
+      const first = Math.min(hit.first, target.index)
+      if (isCondemnedReport(ctx.tokens, first, hit.last) || isNegatedBefore(ctx.tokens, first)) continue
+    }
     const category = target !== undefined ? (list.when[target.kind] ?? list.category) : list.category
     // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
     // criminal" (nor "Johnson is a war criminal").
@@ -76,7 +80,7 @@ const COUNTER_SPEECH_CATEGORIES = new Set(['insult', 'libel', 'identity-attack',
 function patternPhase (ctx: Context, flags: RawFlag[]): void {
   for (const m of ctx.rules.tokenPatterns.matchAll(ctx.tokens, ctx.kinds)) {
     const p = m.pattern
-    if (COUNTER_SPEECH_CATEGORIES.has(p.category) && isCondemnedReport(ctx.tokens, m.first, m.last)) continue
+    if (COUNTER_SPEECH_CATEGORIES.has(p.category) && (isCondemnedReport(ctx.tokens, m.first, m.last) || isNegatedBefore(ctx.tokens, m.first))) continue
     flags.push({ category: p.category, rule: `pattern:${p.id}`, severity: p.severity, start: ctx.tokens[m.first]!.start, end: ctx.tokens[m.last]!.end })
   }
 }
@@ -97,7 +101,7 @@ function modelPhase (ctx: Context, setup: ScreeningModel, flags: RawFlag[]): voi
     // Spans come in text order: sweep the rules' flags that start before this span ends.
     while (r < ruled.length && ruled[r]![0] < s.end) reach = Math.max(reach, ruled[r++]![1])
     if (reach > s.start) continue
-    if (isCondemnedReport(ctx.tokens, s.first, s.last)) continue
+    if (isCondemnedReport(ctx.tokens, s.first, s.last) || (s.kind !== 'profanity' && isNegatedBefore(ctx.tokens, s.first))) continue
     flags.push({ category: s.kind, rule: `model:${s.kind}`, severity: 'medium', start: s.start, end: s.end })
   }
 }

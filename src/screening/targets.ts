@@ -14,6 +14,9 @@ export interface TargetConfig {
   you: Set<string>
   person: Set<string>
   group: Set<string>
+  /** A word of groupAdjectives before a word of groupNouns names a group: "trans people". */
+  groupAdjectives: Set<string>
+  groupNouns: Set<string>
   /** Words that end the clause: a target on the other side is not the one aimed at. */
   breakers: Set<string>
   /** Count capitalised words that look like names as persons. */
@@ -37,7 +40,7 @@ export function classifyTargets (tokens: Token[], people: Set<string>, config: T
   let groupSentence = -2
   return tokens.map((t, i) => {
     if (tokenIn(t, config.you)) return 'you'
-    if (tokenIn(t, config.group)) {
+    if (tokenIn(t, config.group) || isGroupPhrase(tokens, i, config)) {
       groupSentence = t.sentence
       return 'group'
     }
@@ -48,6 +51,20 @@ export function classifyTargets (tokens: Token[], people: Set<string>, config: T
     if (config.names && looksLikeName(tokens, i) && !isListed(i)) return 'person'
     return undefined
   })
+}
+
+/**
+ * Whether token i is either word of "<group adjective> <people noun>" ("trans people", "the
+ * gay community"): both words are the group, so that a pattern reaches it from either side
+ * ("I hate trans people", "trans people are vermin"). The adjective alone is not a group:
+ * "black coffee", "a native speaker".
+ */
+function isGroupPhrase (tokens: Token[], i: number, config: TargetConfig): boolean {
+  const t = tokens[i]!
+  const next = tokens[i + 1]
+  if (next !== undefined && next.sentence === t.sentence && tokenIn(t, config.groupAdjectives) && tokenIn(next, config.groupNouns)) return true
+  const prev = tokens[i - 1]
+  return prev !== undefined && prev.sentence === t.sentence && tokenIn(t, config.groupNouns) && tokenIn(prev, config.groupAdjectives)
 }
 
 const GROUP_PRONOUNS = new Set(['they', 'them', 'theyre', 'themselves'])

@@ -6,7 +6,8 @@
 //   word            the word itself (normalised: "sh1t" in a comment matches "shit")
 //   a|b|c           any of these words
 //   {list-id}       any single word of that list (see lists.yaml)
-//   {you} {person} {group} {target}   a target word (see targets in lists.yaml)
+//   {you} {person} {group} {target}   a target word (see targets in lists.yaml); a group
+//                   named in two words ("trans people") is one {group}
 //   {any:M-N}       M to N arbitrary words (N at most 5), never a negation ("not", "never")
 //   element?        the element may be absent
 import type { Token } from './tokenize.js'
@@ -129,7 +130,9 @@ function step (elements: Element[], tokens: Token[], kinds: Array<TargetKind | u
     ? wordMatches(t, el.words)
     : kinds[at] !== undefined && (el.which === 'any' || kinds[at] === el.which))
   if (hit) {
-    const end = step(elements, tokens, kinds, sentence, e + 1, at + 1)
+    // A group named in two words ("trans people") is one target: the element takes both.
+    const next = el.kind === 'target' && kinds[at] === 'group' && kinds[at + 1] === 'group' && tokens[at + 1]!.sentence === sentence ? at + 2 : at + 1
+    const end = step(elements, tokens, kinds, sentence, e + 1, next)
     if (end >= 0) return end
   }
   return el.optional ? step(elements, tokens, kinds, sentence, e + 1, at) : -1

@@ -68,3 +68,40 @@ t.test('the examples the site found missed', async (t) => {
   t.same(categoriesOf('He is a brainless hack'), ['insult'])
   t.same(categoriesOf('Putin is a butcher and a mass murderer'), ['libel'])
 })
+
+t.test('a group named in two words is one group, from either side', async (t) => {
+  for (const text of ['Disabled people are not human.', 'No trans people are welcome in this pub.', 'I cannot stand gay people.', 'Kill all the black women.', 'Why are jewish kids all so useless?']) {
+    t.not(categoriesOf(text), [], text)
+  }
+  for (const text of ['Black coffee is not human food.', 'A native speaker checked the text.', 'Gay people are my neighbours.']) {
+    t.same(flagged(text), [], `${text}: the adjective alone, or a friendly phrase`)
+  }
+})
+
+t.test('more ways to attack a group: exclusion, riddance, revulsion, confinement', async (t) => {
+  for (const text of [
+    'Immigrants should not be allowed to vote.', "Muslims can't be trusted.", 'We must get rid of the refugees.',
+    'Mexicans belong in cages.', 'No Jews allowed.', 'There is nothing worse than atheists.', 'Christians make me want to puke.',
+    'Sikhs disgust me.', 'Immigrants are ruining this country.', 'Arabs have no place in our town.', 'The city would be better without migrants.',
+    'Muslims should all be locked up.', 'Refugees are a bunch of savages.', 'Typical of the hindus.', 'Never trust a muslim.'
+  ]) t.same(categoriesOf(text), ['identity-attack'], text)
+  t.same(categoriesOf('They want us wiped off the face of the earth.'), ['threat'])
+  for (const text of ['Immigrants should be allowed to vote.', 'Muslims can be trusted with the keys.', 'The city is better without cars.', 'Refugees face the worst winter in years.']) {
+    t.same(flagged(text), [], text)
+  }
+})
+
+t.test('a negation before an attack takes it back', async (t) => {
+  for (const text of ["I don't hate muslims.", 'No one should hate gay people.', 'Nobody hates immigrants here.', 'Not all refugees are criminals.']) {
+    t.same(flagged(text), [], text)
+  }
+  t.same(categoriesOf('No, I hate muslims and I always will.'), ['identity-attack'], 'after a comma the "no" answers something else')
+  t.same(categoriesOf('Not only do I hate muslims, I despise them.'), ['identity-attack'], '"not only" does not negate')
+})
+
+t.test('condemnation before the report, and quoted statements condemned after', async (t) => {
+  t.same(flagged('It is wrong to say that immigrants are vermin.'), [])
+  t.same(flagged("It's racist to claim muslims are criminals."), [])
+  t.same(flagged('Statements like "refugees are scum" show how much hate is out there.'), [])
+  t.same(categoriesOf('I say immigrants are vermin.'), ['identity-attack'], 'a report that nothing condemns')
+})
