@@ -118,20 +118,22 @@ function step (elements: Element[], tokens: Token[], kinds: Array<TargetKind | u
     for (let skip = el.min; skip <= el.max; skip++) {
       const next = at + skip
       if (next > tokens.length) break
-      // A gap never crosses a sentence end, nor a negation: "they should not be shot".
-      if (skip > 0 && (tokens[next - 1]!.sentence !== sentence || isNegation(tokens, next - 1))) break
+      // A gap never crosses a sentence end, a pause (a comma, a dash …), nor a negation:
+      // "they should not be shot".
+      if (skip > 0 && (tokens[next - 1]!.sentence !== sentence || tokens[next - 1]!.pause === true || isNegation(tokens, next - 1))) break
       const end = step(elements, tokens, kinds, sentence, e + 1, next)
       if (end >= 0) return end
     }
     return -1
   }
   const t = tokens[at]
-  const hit = t !== undefined && t.sentence === sentence && (el.kind === 'words'
+  // Only the first element may stand after a pause: the words of a match are one phrase.
+  const hit = t !== undefined && t.sentence === sentence && (e === 0 || t.pause !== true) && (el.kind === 'words'
     ? wordMatches(t, el.words)
     : kinds[at] !== undefined && (el.which === 'any' || kinds[at] === el.which))
   if (hit) {
     // A group named in two words ("trans people") is one target: the element takes both.
-    const next = el.kind === 'target' && kinds[at] === 'group' && kinds[at + 1] === 'group' && tokens[at + 1]!.sentence === sentence ? at + 2 : at + 1
+    const next = el.kind === 'target' && kinds[at] === 'group' && kinds[at + 1] === 'group' && tokens[at + 1]!.sentence === sentence && tokens[at + 1]!.pause !== true ? at + 2 : at + 1
     const end = step(elements, tokens, kinds, sentence, e + 1, next)
     if (end >= 0) return end
   }

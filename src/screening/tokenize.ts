@@ -18,6 +18,9 @@ export interface Token {
   sentence: number
   /** The first letter was upper case in the original (a hint that it is a name). */
   capitalized: boolean
+  /** A comma, colon, dash, bracket or slash stands between this token and the one before:
+   * a pattern's words never reach across it ("Kill, your …", "Bomb-Sniffing"). */
+  pause?: true
   /** The first two letters were upper case: "NATO", "CDs", "MPs" are no names. */
   acronym?: boolean
   /** Letters hidden by masks, as a pattern: "f*ck" → "f?ck". */
@@ -62,6 +65,8 @@ const ASCII_CLASS: number[] = Array.from({ length: 128 }, (_, code) => {
 })
 
 const SENTENCE_END = new Set(['.', '!', '?', ';', '\n', '\r'])
+/** Punctuation that breaks a phrase without ending the sentence (see Token.pause). */
+const PAUSE = new Set([',', ':', '-', '\u2013', '\u2014', '(', ')', '[', ']', '/'])
 /** Punctuation that may trail a word run and is not part of the word ("idiot!"). */
 const TRAILING = new Set(['!', '?', '|', '+', '*', '#', '%'])
 /** Punctuation that may lead a word run and is not part of it ("@user", "*word"). */
@@ -315,6 +320,7 @@ export function tokenize (text: string): Tokenized {
   const tokens: Token[] = []
   let sentence = 0
   let runStart = -1
+  let paused = false
   const n = f.length
   for (let i = 0; i <= n; i++) {
     const word = i < n && f.kinds[i] !== SEP
@@ -325,6 +331,8 @@ export function tokenize (text: string): Tokenized {
     if (runStart >= 0) {
       const t = buildToken(f, runStart, i, sentence)
       if (t !== undefined) {
+        if (paused && tokens.length > 0) t.pause = true
+        paused = false
         tokens.push(t)
         // "idiot!" ends a sentence even though "!" was part of the word run.
         const last = f.chars[i - 1]
@@ -335,6 +343,7 @@ export function tokenize (text: string): Tokenized {
     // "e.g." or "3.5" do not end sentences often enough to matter; a dot between spelled
     // letters ("k.i.l.l") ends none.
     if (i < n && SENTENCE_END.has(f.chars[i]!) && !dotBetweenLetters(f, tokens, i)) sentence++
+    if (i < n && PAUSE.has(f.chars[i]!)) paused = true
   }
   return { tokens, joined: joinSpelledOut(tokens, text) }
 }

@@ -37,6 +37,9 @@ t.test('token patterns match whole words with gaps and optional parts', async (t
   t.same(find('you are a total utter fool'), [], 'gap too long')
   t.same(find('you. idiot'), [], 'never across sentences')
   t.same(find('you clown, you fool'), ['you clown', 'you fool'])
+  t.same(find('you, idiot'), [], 'never across a comma')
+  t.same(find('you are - as ever - an idiot'), [], 'nor a dash, even inside a gap')
+  t.same(find('you-idiot'), [], 'nor a hyphen')
 })
 
 const source = (patterns: RuleSource['patterns']): RuleSource => ({

@@ -53,3 +53,8 @@ t.test('sentences', async (t) => {
   const toks = tokenize('You are kind. He is an idiot! Why? Yes').tokens
   t.same(toks.map((x) => x.sentence), [0, 0, 0, 1, 1, 1, 1, 2, 3])
 })
+
+t.test('pauses: a comma, colon, dash, bracket or slash before a token', async (t) => {
+  const toks = tokenize('Well, kill-joy: a (sad) man/woman said "no" — twice').tokens
+  t.same(toks.filter((x) => x.pause === true).map((x) => x.norm), ['kill', 'joy', 'a', 'sad', 'man', 'woman', 'twice'])
+})
