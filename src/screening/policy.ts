@@ -1,28 +1,20 @@
 // The policy turns flags into a verdict: reject outright, hold for review in a lane, or
 // (when ops allow it) approve a clean comment automatically.
-import { LANES, SEVERITY_RANK, type Category, type Flag, type Lane, type Severity, type Verdict } from './types.js'
+import { LANES, SEVERITY_RANK, type Category, type Flag, type Lane, type Verdict } from './types.js'
 import type { LanguageResult } from './language.js'
+import type { PolicyFile } from '../rules/schema.js'
 
-export interface CategoryPolicy {
-  action: 'review' | 'reject'
-  lane: Lane
-  /** With action reject: only flags at least this severe reject; milder ones are reviewed. */
-  minSeverity?: Severity
-  /** Reader-facing reason when this category rejects a comment. */
-  reason?: string
-}
-
-export interface Policy {
-  /** A comment with no flags: review in a lane, or approve without review. */
-  clean: { action: 'review' | 'approve', lane: Lane }
-  /** Text clearly in a language not allowed (ISO 639-3 codes; default English only). */
-  language: { action: 'review' | 'reject', lane: Lane, reason: string, allowed?: string[] }
-  categories: Partial<Record<Category, CategoryPolicy>>
-  /** Lane for flags of a category the policy does not name. */
-  defaultLane: Lane
-  /** Lanes for the learned scorer's flags, by class; else the category's lane. */
+/**
+ * What screening reads of policy.yaml: its sections exactly as the file defines them (one
+ * definition, the schema in rules/schema.ts, which also validates the file), and the
+ * learned scorer's lanes by class (else the category's lane).
+ */
+export type Policy = Pick<PolicyFile, 'clean' | 'language' | 'categories' | 'defaultLane'> & {
   modelLanes?: Partial<Record<string, Lane>>
 }
+
+/** One category's line in policy.yaml: review in a lane, or reject (from minSeverity up). */
+export type CategoryPolicy = NonNullable<PolicyFile['categories'][Category]>
 
 /** The learned scorer routes and highlights; it never rejects a comment on its own. */
 const isModelFlag = (flag: Flag): boolean => flag.rule.startsWith('model:')
