@@ -104,7 +104,10 @@ export async function benchAttack (redisUrl: string, seconds: number): Promise<A
           method: 'POST',
           headers: { authorization: `Bearer ${KEYS.attacker}`, 'content-type': 'application/json' },
           body: JSON.stringify({ articleId: 'x', text: texts[i % texts.length] })
-        }).then(async (res) => { await res.arrayBuffer(); statuses[res.status] = (statuses[res.status] ?? 0) + 1 }, () => { statuses.error = (statuses.error ?? 0) + 1 }))
+        }).then(
+          async (res) => { await res.arrayBuffer(); statuses[res.status] = (statuses[res.status] ?? 0) + 1 },
+          () => { statuses.error = (statuses.error ?? 0) + 1 }
+        ))
         attacks++
         await sleep(1000 / ATTACKS_PER_SECOND)
       }

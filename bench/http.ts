@@ -109,7 +109,9 @@ function row (name: string, samples: Sample[]): HttpRow {
  * slow patch of a shared machine hits every contender. Returns a row each, and for each
  * baseline the median over rounds of service ÷ baseline throughput.
  */
-async function compare (service: Target, baselines: Target[], rounds: number, seconds: number, redisPid: number | undefined): Promise<{ rows: HttpRow[], ratios: number[] }> {
+async function compare (
+  service: Target, baselines: Target[], rounds: number, seconds: number, redisPid: number | undefined
+): Promise<{ rows: HttpRow[], ratios: number[] }> {
   const samples: Sample[][] = [service, ...baselines].map(() => [])
   for (let r = 0; r < rounds; r++) {
     for (const [i, target] of [service, ...baselines].entries()) samples[i]!.push(await load(target, seconds, redisPid))

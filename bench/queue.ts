@@ -31,7 +31,9 @@ async function cycle (queue: ReviewQueue, times: number[], n: number, refill: (c
 }
 
 /** A queue on its own redis-server, and a way to add screened comments to it. */
-function queueOn (redisUrl: string, screened: Array<{ text: string, screening: Screening }>): { redis: Redis, queue: ReviewQueue, fill: (count: number) => Promise<void> } {
+function queueOn (
+  redisUrl: string, screened: Array<{ text: string, screening: Screening }>
+): { redis: Redis, queue: ReviewQueue, fill: (count: number) => Promise<void> } {
   const redis = new Redis(redisUrl)
   const queue = new ReviewQueue(redis, { prefix: 'bench-queue', maxAttempts: 5 })
   let seq = 0
@@ -56,7 +58,9 @@ const usedMemory = async (redis: Redis): Promise<number> => Number(/used_memory:
  * the two are timed in alternating blocks (small, large, small, …), so that JIT warm-up and
  * the machine's drifts fall on both alike.
  */
-export async function benchQueue (texts: string[], rules: Ruleset, smallRedisUrl: string, largeRedisUrl: string, small: number, large: number, cycles: number): Promise<QueueResults> {
+export async function benchQueue (
+  texts: string[], rules: Ruleset, smallRedisUrl: string, largeRedisUrl: string, small: number, large: number, cycles: number
+): Promise<QueueResults> {
   const pool = samples(texts, 250, 500)
   // Screen each distinct text once; the queue cost does not depend on the verdict.
   const screened = pool.map((text) => ({ text, ...screen({ text }, rules) }))

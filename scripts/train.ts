@@ -103,7 +103,8 @@ for (const row of csv(raw.madlibs)) {
 console.log(`training on ${texts.length} texts (${madlibs} friendly templates); tuning on ${dev.length} posts and ${wikiDev.length} ordinary comments`)
 
 const options = DEFAULT_TRAIN_OPTIONS
-const uniform = (flag: number, within: number, extend: number): ModelThresholds => ({ flag: Object.fromEntries(MODEL_KINDS.map((k) => [k, flag])), within, extend })
+const uniform = (flag: number, within: number, extend: number): ModelThresholds =>
+  ({ flag: Object.fromEntries(MODEL_KINDS.map((k) => [k, flag])), within, extend })
 const predict = (model: TokenModel, text: string, th: ModelThresholds): Set<number> => {
   const { tokens } = tokenize(text)
   return offsetsOf(modelSpans(tokens, scoreTokens(model, tokens), th))

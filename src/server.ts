@@ -82,7 +82,11 @@ async function main (): Promise<void> {
     logger.error('this Redis holds comments in the layout before sites (keys under "{q}"): they are not served until moved; stop the service and run "npm run rules -- migrate" (see the README, "Sites")')
   }
 
-  const app = await buildApp({ config, redis, rateLimitRedis, rules, logger, ...(screenPool !== undefined ? { screenPool } : {}), ...(embedded !== undefined ? { embeddedRedis: embedded } : {}) })
+  const app = await buildApp({
+    config, redis, rateLimitRedis, rules, logger,
+    ...(screenPool !== undefined ? { screenPool } : {}),
+    ...(embedded !== undefined ? { embeddedRedis: embedded } : {})
+  })
 
   // SIGHUP means "reload the rules" here, not "shut down".
   closeWithGrace({ delay: config.shutdownTimeoutMs, skip: ['SIGHUP'] }, async ({ signal, err }) => {

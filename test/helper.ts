@@ -74,7 +74,11 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
   const rules = await RulesStore.open(config.rulesDir, undefined, { models: config.modelDir })
   // Worker threads only where a test asks for them: most tests screen short comments.
   const screenPool = env.SCREEN_THREADS !== undefined ? openScreenPool(config.screenThreads, rules) : undefined
-  const app = await buildApp({ config, redis, rateLimitRedis, rules, ...deps, ...(logger !== undefined ? { logger } : {}), ...(screenPool !== undefined ? { screenPool } : {}) })
+  const app = await buildApp({
+    config, redis, rateLimitRedis, rules, ...deps,
+    ...(logger !== undefined ? { logger } : {}),
+    ...(screenPool !== undefined ? { screenPool } : {})
+  })
   t.teardown(async () => {
     await app.close()
     await screenPool?.close()

@@ -41,7 +41,10 @@ const commentBody = fc.record({
   articleId: mostly(fc.stringMatching(/^[a-z0-9-]{1,12}$/)),
   text: mostly(fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 120 }), fc.string({ unit: 'binary', maxLength: 80 }))),
   author: fc.option(mostly(fc.record({ id: fc.string({ maxLength: 10 }), name: fc.string({ unit: 'grapheme', maxLength: 10 }) }, { requiredKeys: [] })), { nil: undefined }),
-  context: fc.option(mostly(fc.record({ title: fc.string({ maxLength: 20 }), people: fc.array(fc.string({ maxLength: 12 }), { maxLength: 3 }) }, { requiredKeys: [] })), { nil: undefined })
+  context: fc.option(
+    mostly(fc.record({ title: fc.string({ maxLength: 20 }), people: fc.array(fc.string({ maxLength: 12 }), { maxLength: 3 }) }, { requiredKeys: [] })),
+    { nil: undefined }
+  )
 }, { requiredKeys: ['articleId', 'text'] }).map((o) => JSON.stringify(o))
 // Bodies close to valid ones (so validation is passed sometimes), and far from them.
 const body = fc.oneof(

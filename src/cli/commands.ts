@@ -144,7 +144,9 @@ function noOverlay (dir: string, site: string, loaded: LoadedRules): string {
   return `${dir} has no overlay for the site "${site}" (no folder sites/${site}/); ${sites.length > 0 ? `sites with one: ${sites.join(', ')}` : 'it has no site overlays'}`
 }
 
-export async function runBacktest (currentDir: string, proposedDir: string, comments: DecidedInput[], options: LoadOptions = {}, site?: string): Promise<{ code: number, report?: BacktestReport, out: string }> {
+export async function runBacktest (
+  currentDir: string, proposedDir: string, comments: DecidedInput[], options: LoadOptions = {}, site?: string
+): Promise<{ code: number, report?: BacktestReport, out: string }> {
   let current
   let proposed
   // Say which folder is at fault: the draft, most often, but not always.

@@ -26,7 +26,9 @@ const script = (name: string): string => `${common}\n${readFileSync(new URL(`${n
 
 type Reply = Array<string | number | null>
 type ScriptCall = (numberOfKeys: number, ...args: Array<string | number>) => Promise<Reply>
-interface QueueCommands { mqEnqueue: ScriptCall, mqClaim: ScriptCall, mqLease: ScriptCall, mqDecide: ScriptCall, mqOverturn: ScriptCall, mqOutbox: ScriptCall, mqReport: ScriptCall }
+interface QueueCommands {
+  mqEnqueue: ScriptCall, mqClaim: ScriptCall, mqLease: ScriptCall, mqDecide: ScriptCall, mqOverturn: ScriptCall, mqOutbox: ScriptCall, mqReport: ScriptCall
+}
 const SCRIPTS: Array<[keyof QueueCommands, string]> = [['mqEnqueue', 'enqueue'], ['mqClaim', 'claim'], ['mqLease', 'lease'], ['mqDecide', 'decide'], ['mqOverturn', 'overturn'], ['mqOutbox', 'outbox'], ['mqReport', 'report']]
 
 /** How many expired leases one claim gives back at most: a claim never holds Redis for long. */
@@ -158,7 +160,9 @@ export class SiteQueue {
     return record === null ? undefined : authorId(JSON.parse(record) as CommentRecord)
   }
 
-  async enqueue (record: CommentRecord, screening: Screening, verdict: { status: Status, lane: Lane, reason?: string, reasonCode?: string }): Promise<EnqueueResult> {
+  async enqueue (
+    record: CommentRecord, screening: Screening, verdict: { status: Status, lane: Lane, reason?: string, reasonCode?: string }
+  ): Promise<EnqueueResult> {
     const reply = await this.runFor('mqEnqueue', [record.id], authorId(record),
       JSON.stringify(record), JSON.stringify(screening), verdict.status, verdict.lane,
       verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion, this.retentionMs,
@@ -270,7 +274,9 @@ export class SiteQueue {
    * A reader's report (report.lua): kept in the history, and on an approved comment counted,
    * sending it back to review once `threshold` readers reported it for `reason`.
    */
-  async report (id: string, report: { reporterId: string, reason: string, note?: string | undefined }, threshold: number): Promise<{ outcome: ReportOutcome, status: Status, count: number }> {
+  async report (
+    id: string, report: { reporterId: string, reason: string, note?: string | undefined }, threshold: number
+  ): Promise<{ outcome: ReportOutcome, status: Status, count: number }> {
     const [code, status, count] = await this.run('mqReport', [id], report.reporterId, report.reason, report.note ?? '', threshold)
     if (code === 'NOT_FOUND') throw new QueueError('NOT_FOUND', id)
     await this.replicated()
@@ -387,7 +393,9 @@ export class SiteQueue {
   }
 
   /** Pending comments of one lane in queue order, without claiming them. */
-  async list (lane: QueueLane, limit: number, cursor?: number): Promise<{ items: Array<CommentRecord & { screening: Screening, attempts: number, queuedSeq: number }>, next: number | null }> {
+  async list (
+    lane: QueueLane, limit: number, cursor?: number
+  ): Promise<{ items: Array<CommentRecord & { screening: Screening, attempts: number, queuedSeq: number }>, next: number | null }> {
     const min = cursor === undefined ? '-inf' : `(${cursor}`
     const flat = await this.r.zrangebyscore(this.keys.ready(lane), min, '+inf', 'WITHSCORES', 'LIMIT', 0, limit)
     const ids: Array<[string, number]> = []

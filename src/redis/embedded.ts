@@ -249,7 +249,9 @@ async function waitForPing (url: string, child: ChildProcess, output: string[]):
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited at start: ${output.slice(-5).join(' | ')}`)
     // Time-limited: whatever else answers on the port (not our redis-server) must not hold us.
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, connectTimeout: 1000, commandTimeout: 1000 })
+    const probe = new Redis(url, {
+      lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, connectTimeout: 1000, commandTimeout: 1000
+    })
     probe.on('error', () => {})
     try {
       await probe.connect()

@@ -30,7 +30,12 @@ export class StoreEpoch {
   private timer: ReturnType<typeof setInterval> | undefined
 
   /** `acceptEmpty`: adopt a new epoch by itself (ACCEPT_EMPTY_STORE), logging the loss. */
-  constructor (private readonly redis: RedisClient, private readonly prefix: string, private readonly events: EpochEvents, private readonly acceptEmpty = false) {}
+  constructor (
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    private readonly events: EpochEvents,
+    private readonly acceptEmpty = false
+  ) {}
 
   get state (): EpochState {
     if (this.lostSince !== undefined) return 'lost'

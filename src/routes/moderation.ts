@@ -50,7 +50,8 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { authorId } = request.params
     const site = await oneSite(queue, request.principal!, request.query.site)
     const record = await queue.site(site).authorDecisions(authorId, request.query.limit ?? 5)
-    return { authorId, site, approved: record.approved, rejected: record.rejected, recent: record.recent.map((r) => ({ ...r, decision: decisionView(r.decision, true) })) }
+    const recent = record.recent.map((r) => ({ ...r, decision: decisionView(r.decision, true) }))
+    return { authorId, site, approved: record.approved, rejected: record.rejected, recent }
   })
 
   app.get('/v1/review/reasons', {

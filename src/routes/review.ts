@@ -73,7 +73,10 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const body = request.body
     const sites = await sitesFor(queue, request.principal!, body?.site ?? undefined)
-    const filter = { ...(body?.articleId !== undefined ? { articleId: body.articleId } : {}), ...(body?.authorId !== undefined ? { authorId: body.authorId } : {}) }
+    const filter = {
+      ...(body?.articleId !== undefined ? { articleId: body.articleId } : {}),
+      ...(body?.authorId !== undefined ? { authorId: body.authorId } : {})
+    }
     const items = await queue.claim(sites, request.principal!.name, {
       max: body?.max ?? 10,
       leaseMs: leaseMs(body?.leaseSeconds),
@@ -185,7 +188,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const lane = q.lane ?? 'urgent'
     const site = await oneSite(queue, request.principal!, q.site)
     const page = await queue.site(site).list(lane, q.limit ?? 50, q.cursor)
-    return { lane, items: page.items.map((i) => ({ id: i.id, articleId: i.articleId, text: i.text, screening: i.screening, attempts: i.attempts })), next: page.next }
+    const items = page.items.map((i) => ({ id: i.id, articleId: i.articleId, text: i.text, screening: i.screening, attempts: i.attempts }))
+    return { lane, items, next: page.next }
   })
 
   const LaneStats = Type.Object({ depth: Type.Integer(), oldestAgeSeconds: Type.Union([Type.Integer(), Type.Null()]) })

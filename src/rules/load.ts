@@ -293,10 +293,13 @@ async function compileFolder (dir: string, options: LoadOptions, site?: string):
  * With `site`, its overlay too: sites/<site>/policy.yaml replaces whole sections of the
  * policy (categories one by one), sites/<site>/lists.yaml adds lists; both are optional.
  */
-export async function loadRuleSource (dir: string, options: LoadOptions = {}, site?: string): Promise<{ source: RuleSource, reasons: string[], readerMessages: Record<string, string>, reportThresholds: Record<string, number>, files: string[] }> {
+export async function loadRuleSource (
+  dir: string, options: LoadOptions = {}, site?: string
+): Promise<{ source: RuleSource, reasons: string[], readerMessages: Record<string, string>, reportThresholds: Record<string, number>, files: string[] }> {
   const r = new Reader(dir)
   const overlay = site === undefined ? undefined : `${SITES}/${site}/`
-  const optional = async <T>(file: string, validate: ValidateFunction): Promise<{ data: T, line: (path: Array<string | number>) => number | undefined } | undefined> =>
+  type Read<T> = { data: T, line: (path: Array<string | number>) => number | undefined } | undefined
+  const optional = async <T>(file: string, validate: ValidateFunction): Promise<Read<T>> =>
     existsSync(join(dir, file)) ? await r.yaml<T>(file, validate) : undefined
   const [shared, lists, patterns, sitePolicy, siteLists] = await Promise.all([
     r.yaml<PolicyFile>('policy.yaml', validator('policy')),
@@ -330,7 +333,9 @@ export async function loadRuleSource (dir: string, options: LoadOptions = {}, si
   }
   const targetWords = async (file: string | undefined): Promise<string[]> => file === undefined ? [] : (await r.list(file)).map((e) => e.text)
   const t = lists?.data.targets
-  const [you, person, group, groupAdjectives, groupNouns, breakers] = await Promise.all([t?.you, t?.person, t?.group, t?.groupAdjectives, t?.groupNouns, t?.breakers].map(targetWords))
+  const [you, person, group, groupAdjectives, groupNouns, breakers] = await Promise.all(
+    [t?.you, t?.person, t?.group, t?.groupAdjectives, t?.groupNouns, t?.breakers].map(targetWords)
+  )
 
   const patternSources: PatternSource[] = (patterns?.data.patterns ?? []).map((p, i) => ({ ...p, origin: `patterns.yaml:${patterns?.line(['patterns', i]) ?? 1}` }))
   if (r.problems.length > 0 || policy === undefined || lists === undefined || patterns === undefined || t === undefined) {

@@ -53,7 +53,9 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
     const aimed = list.mode === 'aimed'
     const needsTarget = aimed || hasWhen(list)
     // Joined tokens ("f u c k") sit outside the token array and are never aimed.
-    const target = needsTarget && hit.first >= 0 && ctx.sentenceHasTarget(hit.first) ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets, ctx.isListed) : undefined
+    const target = needsTarget && hit.first >= 0 && ctx.sentenceHasTarget(hit.first)
+      ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets, ctx.isListed)
+      : undefined
     if (aimed && target === undefined) continue
     // "Calling him a liar is unfair" condemns the allegation; it makes none. "Not all refugees
     // are criminals" denies it.

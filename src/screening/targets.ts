@@ -112,7 +112,9 @@ const MAX_SKIPPED = 12
  * coordinated allegations share their target ("Boris Johnson is a liar, a thief and a
  * war criminal": all three are aimed at him).
  */
-export function findTarget (tokens: Token[], kinds: Array<TargetKind | undefined>, first: number, last: number, config: TargetConfig, isListed: (i: number) => boolean): Target | undefined {
+export function findTarget (
+  tokens: Token[], kinds: Array<TargetKind | undefined>, first: number, last: number, config: TargetConfig, isListed: (i: number) => boolean
+): Target | undefined {
   const sentence = tokens[first]!.sentence
   // Skipped words are bounded too, so a sentence of ten thousand listed words costs each
   // match a few steps, not ten thousand.

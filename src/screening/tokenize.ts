@@ -282,7 +282,9 @@ function joinSpelledOut (tokens: Token[], text: string): Token[] {
     if (to - from >= 3) {
       const first = tokens[from]!
       const last = tokens[to - 1]!
-      joined.push({ norm, variants: NO_VARIANTS, start: first.start, end: last.end, sentence: first.sentence, capitalized: false, parts: tokens.slice(from, to), at: from })
+      joined.push({
+        norm, variants: NO_VARIANTS, start: first.start, end: last.end, sentence: first.sentence, capitalized: false, parts: tokens.slice(from, to), at: from
+      })
     }
   }
   for (let i = 0; i < tokens.length; i++) {

@@ -47,7 +47,9 @@ function guardedLookup (hostname: string, options: object, callback: LookupCallb
  * POSTs `body` to `url`; resolves with the response status (the body is read and dropped),
  * rejects on a network error, a refused target or the deadline.
  */
-export async function postWebhook (url: URL, body: string, headers: Record<string, string>, options: { timeoutMs: number, allowPrivate: boolean }): Promise<number> {
+export async function postWebhook (
+  url: URL, body: string, headers: Record<string, string>, options: { timeoutMs: number, allowPrivate: boolean }
+): Promise<number> {
   const host = url.hostname.replace(/^\[|\]$/g, '')
   if (!options.allowPrivate && isIP(host) !== 0 && isPrivateTarget(host)) throw new RefusedTarget(host)
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest

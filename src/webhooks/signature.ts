@@ -25,7 +25,9 @@ export function signWebhook (rawBody: string, secrets: readonly string[], timest
  * `toleranceSeconds` of now. A replayed old delivery, a changed body or an unknown secret
  * is false.
  */
-export function verifyWebhook (rawBody: string | Uint8Array, header: string | undefined | null, secrets: string | readonly string[], toleranceSeconds = 300, nowMs = Date.now()): boolean {
+export function verifyWebhook (
+  rawBody: string | Uint8Array, header: string | undefined | null, secrets: string | readonly string[], toleranceSeconds = 300, nowMs = Date.now()
+): boolean {
   if (typeof header !== 'string') return false
   let timestamp: number | undefined
   const signatures: string[] = []

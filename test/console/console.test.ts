@@ -235,7 +235,8 @@ t.test('axe-core finds no serious or critical violation; the queue view screensh
   const check = async (page: Page, where: string) => {
     await page.evaluate(axe)
     const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: Array<{ id: string, impact: string, help: string }> }> } }).axe.run(document)
+      type Axe = { run: (c: Document) => Promise<{ violations: Array<{ id: string, impact: string, help: string }> }> }
+      const result = await (window as unknown as { axe: Axe }).axe.run(document)
       return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help }))
     })
     t.same(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), [], `${where}: no serious or critical violation`)
