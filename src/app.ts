@@ -98,7 +98,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   // The access log: one line per request, without bodies (no comment text at info level)
   // and without the Authorization header.
   app.decorateRequest('logFields', undefined)
-  app.decorateRequest('bodyMs', 0)
   // Hooks on every request take a done callback: no promise and no extra microtask each.
   app.addHook('onResponse', (request, reply, done) => {
     const id = (request.params as { id?: unknown } | undefined)?.id

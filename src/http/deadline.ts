@@ -1,18 +1,11 @@
 // A write's 503 comes a bounded time after the request arrived, not after it was sent to
 // Redis. ioredis times each command from when it is sent; under load a request can wait
-// first (its body, screening, its turn on the event loop, the rate limiter), and fifty
-// requests into a paused Redis answered up to 120 ms past REDIS_TIMEOUT_MS (issue 13,
-// point 4). The deadline counts from arrival, so the answer comes on time; the write itself
-// may still land later, which the 503 says ("may have been stored; retry with the same id").
-import type { FastifyReply, FastifyRequest, onRequestHookHandler, preParsingHookHandler } from 'fastify'
+// first (the rate limiter, its turn on the event loop behind other requests' screening),
+// and fifty requests into a paused Redis answered up to 120 ms past REDIS_TIMEOUT_MS
+// (issue 13, point 4). The deadline counts from arrival, so the answer comes on time; the
+// write itself may still land later, which the 503 says ("may have been stored; retry with
+// the same id").
 import type { Config } from '../config.js'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The ms this request's body took to arrive and parse (set by bodyTimer). */
-    bodyMs: number
-  }
-}
 
 export class DeadlinePassed extends Error {
   override name = 'DeadlinePassed'
@@ -29,24 +22,15 @@ export function writeDeadlineMs (config: Pick<Config, 'redisTimeoutMs' | 'minRep
 }
 
 /**
- * Route hooks that time the body's arrival and parsing. A client that uploads slowly is not
- * waiting on us, so the store always gets at least that long (see beforeDeadline).
+ * `work`, or DeadlinePassed once `deadlineMs` have passed since the request arrived
+ * (`elapsedMs` ago). The store always gets at least half the deadline, however long the
+ * request took before it: a slow upload, or a long comment screened by a worker thread that
+ * was still starting, is not a store that failed to answer.
  */
-export const bodyTimer: { preParsing: preParsingHookHandler, preValidation: onRequestHookHandler } = {
-  preParsing: (request, reply, payload, done) => { request.bodyMs = reply.elapsedTime; done(null, payload) },
-  preValidation: (request, reply, done) => { request.bodyMs = reply.elapsedTime - request.bodyMs; done() }
-}
-
-/**
- * `work`, or DeadlinePassed once `deadlineMs` have passed since the request arrived. The
- * work gets at least as long as the body took to arrive (at most `deadlineMs`), so a slow
- * upload does not leave the store no time at all.
- */
-export async function beforeDeadline<T> (work: Promise<T>, request: FastifyRequest, reply: FastifyReply, deadlineMs: number): Promise<T> {
-  const left = Math.max(deadlineMs - reply.elapsedTime, Math.min(request.bodyMs, deadlineMs))
+export async function beforeDeadline<T> (work: Promise<T>, elapsedMs: number, deadlineMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => { reject(new DeadlinePassed(deadlineMs)) }, left)
+    timer = setTimeout(() => { reject(new DeadlinePassed(deadlineMs)) }, Math.max(deadlineMs - elapsedMs, deadlineMs / 2))
   })
   try {
     return await Promise.race([work, deadline])

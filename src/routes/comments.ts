@@ -12,7 +12,7 @@ import type { ScreenResult } from '../screening/types.js'
 import type { ScreenPool } from '../pool/screen-pool.js'
 import { commentNotFound, HttpError, intakeUnavailable, isStoreUnavailable, unknownReason } from '../http/errors.js'
 import { badCharacters } from '../http/validation.js'
-import { beforeDeadline, bodyTimer, writeDeadlineMs } from '../http/deadline.js'
+import { beforeDeadline, writeDeadlineMs } from '../http/deadline.js'
 import { errorResponses } from '../http/error-schema.js'
 import { CommentId, Context, Decision, decisionView, Screening, SiteQuery, Status, Lane } from './schemas.js'
 import { siteOfComment } from '../http/site-scope.js'
@@ -87,7 +87,6 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/v1/comments', {
     config: { roles: ['site'], writes: true },
-    ...bodyTimer,
     schema: {
       tags: ['comments'],
       summary: 'Submit a comment: screen it and queue it for review',
@@ -117,7 +116,7 @@ const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         submittedBy: site
       }, screening, verdict)
     }
-    const result = await beforeDeadline(store(), request, reply, writeDeadline).catch((err: unknown) => {
+    const result = await beforeDeadline(store(), reply.elapsedTime, writeDeadline).catch((err: unknown) => {
       // Intake's own 503: it says how to retry without storing the comment twice.
       if (isStoreUnavailable(err)) {
         request.log.warn({ err: (err as Error).message, commentId: id }, 'redis unavailable')
