@@ -33,6 +33,7 @@ export const MAX_REMEMBERED_KEYS = 10000
 /** Keys over their limit, each until its window ends (ms since the epoch). */
 export class OverLimitMemory {
   private readonly until = new Map<string, number>()
+  private lastSweep = -Infinity
 
   constructor (private readonly now: () => number = Date.now, private readonly capacity = MAX_REMEMBERED_KEYS) {}
 
@@ -48,7 +49,9 @@ export class OverLimitMemory {
 
   remember (key: string, ttlMs: number): void {
     if (ttlMs <= 0) return
-    if (this.until.size >= this.capacity) this.forgetEnded()
+    // Full: sweep out ended windows, at most once a second, so that many keys refused at
+    // once (an attack from many addresses) cost no full sweep per request.
+    if (this.until.size >= this.capacity && this.now() - this.lastSweep >= 1000) this.forgetEnded()
     if (this.until.size >= this.capacity) return
     this.until.set(key, this.now() + ttlMs)
   }
@@ -57,6 +60,7 @@ export class OverLimitMemory {
 
   private forgetEnded (): void {
     const now = this.now()
+    this.lastSweep = now
     for (const [key, until] of this.until) if (until <= now) this.until.delete(key)
   }
 }
