@@ -1,7 +1,7 @@
 // What the words around a match say about it: negation ("he is not a liar", "no one should
-// hate them") and reported
-// or condemned speech ("calling him a liar is unfair", "saying that Muslims are vermin is
-// disgusting"). Both are grammar, not policy, so they live here and not in rules/.
+// hate them") and reported or condemned speech ("calling him a liar is unfair", "saying that
+// Muslims are vermin is disgusting"). Both are grammar, not policy, so they live here and not
+// in rules/.
 import type { Token } from './tokenize.js'
 
 const NEGATORS = new Set([

@@ -86,7 +86,10 @@ t.test('more ways to attack a group: exclusion, riddance, revulsion, confinement
     'Muslims should all be locked up.', 'Refugees are a bunch of savages.', 'Typical of the hindus.', 'Never trust a muslim.'
   ]) t.same(categoriesOf(text), ['identity-attack'], text)
   t.same(categoriesOf('They want us wiped off the face of the earth.'), ['threat'])
-  for (const text of ['Immigrants should be allowed to vote.', 'Muslims can be trusted with the keys.', 'The city is better without cars.', 'Refugees face the worst winter in years.']) {
+  for (const text of [
+    'Immigrants should be allowed to vote.', 'Muslims can be trusted with the keys.', 'The city is better without cars.', 'Refugees face the worst winter in years.',
+    'Women have no right to be treated like this.', 'The Russians destroyed the town in a week.'
+  ]) {
     t.same(flagged(text), [], text)
   }
 })
