@@ -6,6 +6,7 @@
 // write itself may still land later, which the 503 says ("may have been stored; retry with
 // the same id").
 import type { Config } from '../config.js'
+import { replicaAckTimeoutMs } from '../queue/review-queue.js'
 
 export class DeadlinePassed extends Error {
   override name = 'DeadlinePassed'
@@ -13,11 +14,11 @@ export class DeadlinePassed extends Error {
 }
 
 /**
- * The time a write may take from arrival: REDIS_TIMEOUT_MS, plus the replicas' WAIT (at most
- * 0.8 of it, see ReviewQueue.fromConfig) when REDIS_MIN_REPLICAS_ACK asks for one.
+ * The time a write may take from arrival: REDIS_TIMEOUT_MS, plus the replicas' WAIT when
+ * REDIS_MIN_REPLICAS_ACK asks for one.
  */
 export function writeDeadlineMs (config: Pick<Config, 'redisTimeoutMs' | 'minReplicasAck'>): number {
-  const wait = config.minReplicasAck > 0 ? Math.floor(config.redisTimeoutMs * 0.8) : 0
+  const wait = config.minReplicasAck > 0 ? replicaAckTimeoutMs(config.redisTimeoutMs) : 0
   return config.redisTimeoutMs + wait
 }
 

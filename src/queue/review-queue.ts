@@ -19,6 +19,12 @@ const MAX_PEEK = 500
 /** How deep a filtered claim reads first: most comments it reads are someone else's. */
 const FILTERED_PEEK = 100
 
+/**
+ * How long WAIT may take for the replicas' acknowledgement: 80% of REDIS_TIMEOUT_MS, so that
+ * it answers before the command timeout (else the answer would be a bare timeout).
+ */
+export const replicaAckTimeoutMs = (redisTimeoutMs: number): number => Math.max(10, Math.floor(redisTimeoutMs * 0.8))
+
 export class ReviewQueue {
   private readonly queues = new Map<string, SiteQueue>()
   private readonly registered = new Set<string>()
@@ -31,8 +37,7 @@ export class ReviewQueue {
       maxAttempts: config.maxAttempts,
       retentionMs: config.retentionMs,
       minReplicasAck: config.minReplicasAck,
-      // WAIT must answer before the command timeout, or the answer would be a bare timeout.
-      replicaAckTimeoutMs: Math.max(10, Math.floor(config.redisTimeoutMs * 0.8)),
+      replicaAckTimeoutMs: replicaAckTimeoutMs(config.redisTimeoutMs),
       webhookSites: new Set(config.webhooks.map((h) => h.site))
     }, sites)
   }
