@@ -33,7 +33,7 @@ const NEGATION_WINDOW = 3
  * is not negated by anything ("don't bitch about it" is still profane): callers ask only
  * for attacks.
  */
-export function isNegatedBefore (tokens: Token[], first: number): boolean {
+function isNegatedBefore (tokens: Token[], first: number): boolean {
   const sentence = tokens[first]!.sentence
   for (let i = first - 1; i >= 0 && i >= first - NEGATION_WINDOW; i--) {
     const t = tokens[i]!
@@ -71,7 +71,7 @@ const CONDEMN_BEFORE_WINDOW = 4
  * their end or after them, in the same sentence. "Calling him a liar is unfair" is
  * counter-speech; "I am calling him a liar" is not (nothing condemns it).
  */
-export function isCondemnedReport (tokens: Token[], first: number, last: number): boolean {
+function isCondemnedReport (tokens: Token[], first: number, last: number): boolean {
   const sentence = tokens[first]!.sentence
   let reported = -1
   for (let i = first - 1; i >= 0 && i >= first - REPORT_WINDOW && tokens[i]!.sentence === sentence; i--) {
@@ -87,4 +87,12 @@ export function isCondemnedReport (tokens: Token[], first: number, last: number)
     if (CONDEMNING.has(tokens[i]!.norm)) return true
   }
   return false
+}
+
+/**
+ * Whether the words around tokens first..last take an attack there back: it is reported in
+ * order to be condemned, or (when `negatable`) a negation stands just before it.
+ */
+export function isTakenBack (tokens: Token[], first: number, last: number, negatable = true): boolean {
+  return isCondemnedReport(tokens, first, last) || (negatable && isNegatedBefore(tokens, first))
 }

@@ -10,7 +10,7 @@ import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
 import { respell } from './respell.js'
 import { classifyTargets, findTarget, targetExtent } from './targets.js'
-import { isCondemnedReport, isNegatedBefore } from './context.js'
+import { isTakenBack } from './context.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
 import { decide, notAllowed } from './policy.js'
@@ -61,7 +61,7 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
     // are criminals" denies it.
     if (target !== undefined) {
       const first = Math.min(hit.first, target.index)
-      if (isCondemnedReport(ctx.tokens, first, hit.last) || isNegatedBefore(ctx.tokens, first)) continue
+      if (isTakenBack(ctx.tokens, first, hit.last)) continue
     }
     const category = target !== undefined ? (list.when[target.kind] ?? list.category) : list.category
     // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
@@ -82,7 +82,7 @@ const COUNTER_SPEECH_CATEGORIES = new Set(['insult', 'libel', 'identity-attack',
 function patternPhase (ctx: Context, flags: RawFlag[]): void {
   for (const m of ctx.rules.tokenPatterns.matchAll(ctx.tokens, ctx.kinds)) {
     const p = m.pattern
-    if (COUNTER_SPEECH_CATEGORIES.has(p.category) && (isCondemnedReport(ctx.tokens, m.first, m.last) || isNegatedBefore(ctx.tokens, m.first))) continue
+    if (COUNTER_SPEECH_CATEGORIES.has(p.category) && isTakenBack(ctx.tokens, m.first, m.last)) continue
     flags.push({ category: p.category, rule: `pattern:${p.id}`, severity: p.severity, start: ctx.tokens[m.first]!.start, end: ctx.tokens[m.last]!.end })
   }
 }
@@ -103,7 +103,8 @@ function modelPhase (ctx: Context, setup: ScreeningModel, flags: RawFlag[]): voi
     // Spans come in text order: sweep the rules' flags that start before this span ends.
     while (r < ruled.length && ruled[r]![0] < s.end) reach = Math.max(reach, ruled[r++]![1])
     if (reach > s.start) continue
-    if (isCondemnedReport(ctx.tokens, s.first, s.last) || (s.kind !== 'profanity' && isNegatedBefore(ctx.tokens, s.first))) continue
+    // Profanity is profane whatever negates it ("don't bitch about it").
+    if (isTakenBack(ctx.tokens, s.first, s.last, s.kind !== 'profanity')) continue
     flags.push({ category: s.kind, rule: `model:${s.kind}`, severity: 'medium', start: s.start, end: s.end })
   }
 }
