@@ -408,7 +408,12 @@ async function modelOf (policy: PolicyFile['model'], dir: string | undefined, pr
   }
   return {
     model: loaded.model,
-    thresholds: { flag, within: policy.within ?? thresholds.within, extend: policy.extend ?? thresholds.extend },
+    thresholds: {
+      flag,
+      within: policy.within ?? thresholds.within,
+      extend: policy.extend ?? thresholds.extend,
+      ...(policy.aimed ?? thresholds.aimed) !== undefined ? { aimed: policy.aimed ?? thresholds.aimed } : {}
+    },
     lanes
   }
 }

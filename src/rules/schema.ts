@@ -19,6 +19,7 @@ const ModelPolicy = Type.Object({
   enabled: Type.Boolean(),
   within: Type.Optional(Score),
   extend: Type.Optional(Score),
+  aimed: Type.Optional(Score),
   categories: Type.Optional(Type.Object(
     Object.fromEntries(MODEL_KINDS.map((k) => [k, Type.Optional(ModelCategory)])) as Record<typeof MODEL_KINDS[number], TOptional<typeof ModelCategory>>,
     { additionalProperties: false }

@@ -183,15 +183,23 @@ export interface ModelThresholds {
   within: number
   /** Tokens next to a run's best token join the run down to this. */
   extend: number
+  /** A run aimed at someone ("you are a racist troll", "Smith is pure trash") flags from
+   * this, below `flag`: the words say who is meant, as for an aimed word list. Unset: no run
+   * is flagged for being aimed. */
+  aimed?: number
 }
 
-export interface ModelSpan { start: number, end: number, kind: ModelKind, score: number, first: number, last: number }
+export interface ModelSpan { start: number, end: number, kind: ModelKind, score: number, first: number, last: number, aimed?: true }
 
 /**
  * Runs of neighbouring tokens (same sentence) that score at least `extend`, kept by the
- * thresholds above. The run's class is its best token's class. Linear in the tokens.
+ * thresholds above. The run's class is its best token's class. `isAimed` tells whether a
+ * run (tokens first..last) is aimed at someone; it is asked only of runs between `aimed`
+ * and `flag`. Linear in the tokens.
  */
-export function modelSpans (tokens: Token[], scores: TokenScore[], thresholds: ModelThresholds): ModelSpan[] {
+export function modelSpans (
+  tokens: Token[], scores: TokenScore[], thresholds: ModelThresholds, isAimed?: (first: number, last: number) => boolean
+): ModelSpan[] {
   const runs: ModelSpan[] = []
   let gated = false
   let i = 0
@@ -204,10 +212,12 @@ export function modelSpans (tokens: Token[], scores: TokenScore[], thresholds: M
       if (scores[j]!.toxic > scores[best]!.toxic) best = j
     }
     const s = scores[best]!
+    const run: ModelSpan = { start: tokens[i]!.start, end: tokens[j]!.end, kind: s.kind, score: s.toxic, first: i, last: j }
     if (s.toxic >= (thresholds.flag[s.kind] ?? 1)) gated = true
-    runs.push({ start: tokens[i]!.start, end: tokens[j]!.end, kind: s.kind, score: s.toxic, first: i, last: j })
+    else if (thresholds.aimed !== undefined && s.toxic >= thresholds.aimed && isAimed?.(i, j) === true) gated = run.aimed = true
+    runs.push(run)
     i = j + 1
   }
   if (!gated) return []
-  return runs.filter((r) => r.score >= Math.min(thresholds.within, thresholds.flag[r.kind] ?? 1))
+  return runs.filter((r) => r.aimed === true || r.score >= Math.min(thresholds.within, thresholds.flag[r.kind] ?? 1))
 }

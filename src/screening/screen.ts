@@ -9,7 +9,7 @@
 import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
 import { respell } from './respell.js'
-import { classifyTargets, findTarget, targetExtent } from './targets.js'
+import { classifyTargets, findTarget, isSaidOf, targetExtent } from './targets.js'
 import { isTakenBack } from './context.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
@@ -99,7 +99,10 @@ function modelPhase (ctx: Context, setup: ScreeningModel, flags: RawFlag[]): voi
   const ruled = flags.map((f) => [f.start, f.end] as const).sort((a, b) => a[0] - b[0])
   let r = 0
   let reach = -1
-  for (const s of modelSpans(ctx.tokens, scores, setup.thresholds)) {
+  // Said of a target by the grammar, and not in a report that condemns the attack.
+  const isAimed = (first: number, last: number): boolean =>
+    ctx.sentenceHasTarget(first) && isSaidOf(ctx.tokens, ctx.kinds, first) && !isTakenBack(ctx.tokens, first, last)
+  for (const s of modelSpans(ctx.tokens, scores, setup.thresholds, isAimed)) {
     // Spans come in text order: sweep the rules' flags that start before this span ends.
     while (r < ruled.length && ruled[r]![0] < s.end) reach = Math.max(reach, ruled[r++]![1])
     if (reach > s.start) continue

@@ -151,3 +151,29 @@ export function targetExtent (tokens: Token[], kinds: Array<TargetKind | undefin
   while (last + 1 < tokens.length && isName(last + 1)) last++
   return { first, last }
 }
+
+// "<target> is/are <fillers> <phrase>": what may stand between a target's verb and the phrase.
+const ATTRIBUTING_VERBS = new Set(['is', 'are', 'r', 're', 's', 'was', 'were', 'am', 'm', 'be', 'been', 'being', 'become', 'becomes', 'sound', 'sounds', 'seem', 'seems', 'look', 'looks'])
+const FILLERS = new Set(['a', 'an', 'one', 'such', 'so', 'the', 'pure', 'total', 'complete', 'utter', 'just', 'really', 'very', 'absolute', 'real', 'truly', 'nothing', 'but', 'all', 'like', 'bunch', 'of', 'lot', 'pack', 'most', 'biggest', 'still', 'always', 'too'])
+const MAX_FILLERS = 4
+
+/**
+ * Whether the phrase starting at token `first` is said of a target: "you are a lazy troll",
+ * "Smith is pure trash", "they were such vile people", "you idiots". Narrower than
+ * findTarget on purpose: a phrase the model is less sure of needs the grammar to say who it
+ * is about, so "the refugees live in filthy conditions" (a target, then a phrase about
+ * something else) and "he is not a troll" (a negation, no filler) are not.
+ */
+export function isSaidOf (tokens: Token[], kinds: Array<TargetKind | undefined>, first: number): boolean {
+  const sentence = tokens[first]!.sentence
+  let i = first - 1
+  const isFiller = (j: number): boolean => FILLERS.has(tokens[j]!.norm) && tokens[j]!.sentence === sentence && tokens[j + 1]!.pause !== true
+  for (let fillers = 0; i >= 0 && fillers < MAX_FILLERS && isFiller(i); fillers++) i--
+  const at = tokens[i]
+  if (at === undefined || at.sentence !== sentence || tokens[i + 1]!.pause === true) return false
+  if (kinds[i] === 'you' && i === first - 1) return true
+  if (!ATTRIBUTING_VERBS.has(at.norm)) return false
+  // "you're": the contraction is its own token after the target.
+  const subject = tokens[i - 1]
+  return subject !== undefined && subject.sentence === sentence && at.pause !== true && kinds[i - 1] !== undefined
+}

@@ -46,6 +46,26 @@ t.test('policy.yaml switches the model off, and its thresholds and lanes apply',
   t.equal(run('What a pathetic clown.', low).verdict.lane, 'low', 'the model lane of policy.yaml')
 })
 
+t.test('aimed at someone, a phrase needs less of the model: as for aimed lists, negation and condemnation take it back', async (t) => {
+  const dir = await copyRules(t, RULES_DIR)
+  edit(dir, 'policy.yaml', (s) => s.replace(/\n {2}aimed: [0-9.]+/, ''))
+  const unaimed = (await loadRules(dir, { models: MODEL_DIR })).ruleset
+  t.equal(unaimed.model?.thresholds.aimed, undefined, 'no aimed threshold unless policy.yaml sets one')
+  edit(dir, 'policy.yaml', (s) => s.replace('model:\n  enabled: true', 'model:\n  enabled: true\n  aimed: 0.5'))
+  const aimed = (await loadRules(dir, { models: MODEL_DIR })).ruleset
+  t.equal(aimed.model?.thresholds.aimed, 0.5)
+  const text = 'You are a lazy troll, Bob.'
+  t.same(modelFlags(text, unaimed), [], 'below the plain threshold')
+  t.same(modelFlags(text, aimed), ['insult: lazy troll'])
+  t.same(modelFlags('Bob is just a lazy troll.', aimed), ['insult: lazy troll'], 'a name, a copula and fillers')
+  t.same(modelFlags('you lazy troll', aimed), ['insult: lazy troll'], '"you" right before the phrase')
+  t.same(modelFlags('The refugees live in lazy troll conditions.', aimed), [], 'a target in the sentence, but the phrase is said of something else')
+  for (const benign of ['You are not a lazy troll.', 'He is not a lazy troll.', 'Calling him a lazy troll is unfair.', 'No one should hate gay people.', 'You are a teacher.']) {
+    t.same(modelFlags(benign, aimed), [], benign)
+  }
+  t.same(modelFlags('the lazy troll argument again', aimed), [], 'the same words aimed at no one')
+})
+
 t.test('the model never rejects a comment by itself', async (t) => {
   const dir = await copyRules(t, RULES_DIR)
   edit(dir, 'policy.yaml', (s) => s.replace(/ {2}insult:\n {4}action: review\n {4}lane: high/, '  insult:\n    action: reject\n    lane: high\n    reason: No insults.'))

@@ -69,6 +69,20 @@ t.test('spans: a gate per comment, runs within it, classes per run', async (t) =
   t.same(modelSpans(two, s([0.9, 0.9, 0.9]), th).map((x) => [x.start, x.end]), [[0, 5], [7, 9]], 'runs never cross a sentence')
 })
 
+t.test('spans: a run aimed at someone flags from the aimed threshold', async (t) => {
+  const { tokens } = tokenize('aa bb cc dd ee')
+  const s = (values: number[]): TokenScore[] => values.map((v) => ({ toxic: v, kind: 'insult', kindScore: v }))
+  const th = { flag: { insult: 0.8, 'identity-attack': 0.8, threat: 0.8, profanity: 0.8 }, within: 0.7, extend: 0.3, aimed: 0.5 }
+  const asked: Array<[number, number]> = []
+  const aimedAt = (hit: number) => (first: number, last: number): boolean => { asked.push([first, last]); return first <= hit && hit <= last }
+  const scores = s([0.1, 0.6, 0.2, 0.45, 0.1])
+  t.same(modelSpans(tokens, scores, th, aimedAt(1)).map((x) => [x.start, x.end, x.aimed]), [[3, 5, true]], 'the aimed run at 0.6 opens the gate; the run at 0.45 stays below both bars')
+  t.same(asked, [[1, 1]], 'only runs between aimed and flag are asked whether they are aimed')
+  t.same(modelSpans(tokens, scores, th, aimedAt(3)), [], 'a run below the aimed threshold is not flagged however aimed')
+  t.same(modelSpans(tokens, scores, { ...th, aimed: undefined }, aimedAt(1)), [], 'without an aimed threshold, aim changes nothing')
+  t.same(modelSpans(tokens, scores, th), [], 'without a way to tell aim, nothing is aimed')
+})
+
 t.test('labels: a token is toxic when half of the raters marked it, with their type', async (t) => {
   const { tokens } = tokenize('you are a clown and I will hurt you')
   const spans = [
