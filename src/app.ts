@@ -3,7 +3,6 @@
 // against their own redis-server, and the process concerns stay in server.ts.
 import { createServer, type IncomingMessage } from 'node:http'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { RedisClient } from './redis/connect.js'
@@ -14,8 +13,8 @@ import type { RedisSupervisor } from './redis/supervisor.js'
 import { ReviewQueue } from './queue/review-queue.js'
 import auth from './http/auth.js'
 import metrics from './http/metrics.js'
-import { installErrorHandler, rateLimited } from './http/errors.js'
-import { rememberingRedisStore } from './http/rate-limit-store.js'
+import { installErrorHandler } from './http/errors.js'
+import { installRateLimit } from './http/rate-limit.js'
 import { installValidators } from './http/validation.js'
 import { installJsonParser } from './http/json-body.js'
 import { ErrorBody } from './http/error-schema.js'
@@ -26,7 +25,6 @@ import rulesRoutes from './routes/rules.js'
 import moderationRoutes from './routes/moderation.js'
 import consoleRoutes from './routes/console.js'
 import storeGuard from './http/store-guard.js'
-import { FailureWindow } from './redis/failure-window.js'
 import webhookRoutes from './routes/webhooks.js'
 
 declare module 'fastify' {
@@ -161,20 +159,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auth, { keys: config.apiKeys })
   await app.register(metrics)
   await app.register(storeGuard, { redis: deps.redis })
-  // While the limiter's Redis fails, requests skip the limiter for a second rather than each
-  // waiting out its timeout: a 503 from the store then comes after REDIS_TIMEOUT_MS, not later.
-  const limiterFailing = new FailureWindow(deps.rateLimitRedis, 1000)
-  await app.register(rateLimit, {
-    global: true,
-    allowList: () => limiterFailing.open,
-    max: config.rateLimit.max,
-    timeWindow: config.rateLimit.timeWindow,
-    store: rememberingRedisStore(deps.rateLimitRedis, `${config.redisPrefix}:rl:`),
-    // Redis down must not take the API down with it, nor make requests wait.
-    skipOnError: true,
-    keyGenerator: (request) => request.principal !== undefined ? `key:${request.principal.role}:${request.principal.name}` : `ip:${request.ip}`,
-    errorResponseBuilder: (_request, context) => rateLimited(context.max, context.after, context.ttl)
-  })
+  await installRateLimit(app, deps.rateLimitRedis, config)
 
   await app.register(healthRoutes)
   await app.register(commentRoutes)

@@ -90,6 +90,39 @@ t.test('a key over its limit is refused from memory: no Redis call per refused r
   t.equal((await send(KEYS.alice)).statusCode, 200, 'another key is counted in Redis as before')
 })
 
+t.test('a refusal from memory reads like the limiter\'s own, and says the window, not the time left', async (t) => {
+  const redis = await startRedis(t)
+  const { app } = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '1', RATE_LIMIT_WINDOW: '1 minute' })
+  const send = () => app.inject({ method: 'POST', url: '/v1/comments', headers: auth(KEYS.site), payload: comment() })
+  t.equal((await send()).statusCode, 202)
+  const first = await send()
+  const remembered = await send()
+  const shape = (res: typeof first) => ({
+    status: res.statusCode,
+    type: res.headers['content-type'],
+    headers: ['x-ratelimit-limit', 'x-ratelimit-remaining', 'retry-after', 'x-ratelimit-reset'].map((h) => [h, typeof res.headers[h]]),
+    remaining: res.headers['x-ratelimit-remaining'],
+    body: { ...res.json(), message: undefined }
+  })
+  t.same(shape(remembered), shape(first), 'same status, headers and body fields')
+  t.same(remembered.json(), { statusCode: 429, code: 'RATE_LIMITED', message: remembered.json().message })
+  t.match(remembered.json().message, /^Too many requests: at most 1 per 1 minute\. Retry after \d+ s\.$/)
+  t.equal(remembered.headers['retry-after'], remembered.headers['x-ratelimit-reset'])
+  t.equal((await app.inject({ url: '/healthz', headers: auth(KEYS.site) })).statusCode, 200, 'routes without a limit stay open to a refused key')
+})
+
+t.test('a key known to be over its limit stays refused while the limiter cannot reach Redis', async (t) => {
+  const redis = await startRedis(t)
+  const { app } = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '1', RATE_LIMIT_WINDOW: '1 minute' })
+  const send = (key: string) => app.inject({ method: 'POST', url: '/v1/screen', headers: auth(key), payload: { text: 'hello there friends' } })
+  t.equal((await send(KEYS.site)).statusCode, 200)
+  t.equal((await send(KEYS.site)).statusCode, 429)
+  await redis.kill()
+  // Another key's count fails: the limiter lets requests through for a while (skipOnError).
+  await until(t, 'the limiter lets other keys through', async () => (await send(KEYS.alice)).statusCode === 200 && (await send(KEYS.alice)).statusCode === 200)
+  t.equal((await send(KEYS.site)).statusCode, 429, 'the refused key is still refused from memory')
+})
+
 t.test('a remembered refusal ends with its window', async (t) => {
   const redis = await startRedis(t)
   const { app } = await buildTestApp(t, redis.url, { RATE_LIMIT_MAX: '1', RATE_LIMIT_WINDOW: '1 second' })
