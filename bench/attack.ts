@@ -3,7 +3,9 @@
 //   2. A live service receiving ten adversarial 10,000-character comments a second from one
 //      site key: the p99 of /healthz, of a moderator's claims and of another site's intake,
 //      against the same figures with no attack, measured in the same run.
-//   3. The same probes while that key floods ordinary comments as fast as 16 connections
+//   3. The same probes while that key sends ordinary comments at 90% of its rate limit: the
+//      load of a busy site that keeps to its limit, all of it screened and stored.
+//   4. The same probes while that key floods ordinary comments as fast as 16 connections
 //      go (from a worker thread: bench/flooder.ts): its rate limit (FLOOD_LIMIT a second,
 //      for every key) answers the rest 429. Then the control: as many requests a second
 //      sent to a bare server beside the service, which shows what the flood costs the
@@ -41,6 +43,9 @@ export interface AttackResults {
   attacked: Latencies
   attacks: number
   attackStatuses: Record<string, number>
+  /** The probes while the key sends at 90% of its limit: accepted work, no refusals. */
+  withinLimit: Latencies
+  withinLimitStatuses: Record<string, number>
   flooded: Latencies
   floodStatuses: Record<string, number>
   /** The probes while the same number of requests a second go to a bare server beside it:
@@ -124,6 +129,7 @@ export async function benchAttack (redisUrl: string, seconds: number): Promise<A
       flooder.postMessage('stop')
       return { latencies, statuses: await statuses }
     }
+    const withinLimit = await flood({ url, key: KEYS.attacker, connections: FLOOD_CONNECTIONS, perSecond: FLOOD_LIMIT * 0.9 })
     const flooded = await flood({ url, key: KEYS.attacker, connections: FLOOD_CONNECTIONS })
     // The control: as many requests a second, to a bare Fastify route in a process of its own.
     const sent = Object.values(flooded.statuses).reduce((a, b) => a + b, 0)
@@ -135,7 +141,11 @@ export async function benchAttack (redisUrl: string, seconds: number): Promise<A
       const bareExited = new Promise((resolve) => bare.child.once('exit', resolve))
       if (bare.child.kill('SIGTERM')) await bareExited
     }
-    return { quiet, attacked, attacks, attackStatuses: statuses, flooded: flooded.latencies, floodStatuses: flooded.statuses, machineFlooded }
+    return {
+      quiet, attacked, attacks, attackStatuses: statuses,
+      withinLimit: withinLimit.latencies, withinLimitStatuses: withinLimit.statuses,
+      flooded: flooded.latencies, floodStatuses: flooded.statuses, machineFlooded
+    }
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve))
     if (child.kill('SIGTERM')) await exited
