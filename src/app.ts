@@ -73,7 +73,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     // Comment ids are up to 128 printable characters; percent-encoded in a path that is up
     // to 384. Fastify's default (100) refused longer ids with a bare 414 on every /:id route.
-    maxParamLength: 384,
+    routerOptions: { maxParamLength: 384 },
     trustProxy: false,
     // Slow clients: a request must arrive whole within REQUEST_TIMEOUT_MS (answered 408 and
     // closed otherwise), idle keep-alive connections close after KEEP_ALIVE_TIMEOUT_MS.
