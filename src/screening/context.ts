@@ -48,7 +48,8 @@ function isNegatedBefore (tokens: Token[], first: number): boolean {
 
 // Words that report or quote what someone else says or might say.
 const REPORTING = new Set([
-  'saying', 'say', 'says', 'calling', 'call', 'calls', 'claiming', 'claim', 'claims', 'suggesting', 'implying',
+  'saying', 'say', 'says', 'said', 'calling', 'call', 'calls', 'called', 'claiming', 'claim', 'claims', 'claimed',
+  'suggesting', 'suggested', 'implying', 'implied', 'wrote', 'writes', 'writing', 'tweeted', 'posted',
   'accusing', 'labelling', 'labeling', 'branding', 'insisting', 'pretending',
   'statement', 'statements', 'remarks', 'slogans', 'chants', 'tweets', 'posts'
 ])
@@ -64,6 +65,8 @@ const REPORT_WINDOW = 6
 const CONDEMN_WINDOW = 8
 /** How far before the reporting word a condemning word may stand: "it is wrong to say". */
 const CONDEMN_BEFORE_WINDOW = 4
+// Words that tell someone to stop saying it: "stop calling them animals".
+const STOPPING = new Set(['stop', 'quit', 'stopped'])
 
 /**
  * Whether tokens first..last are reported in order to be condemned: a reporting word shortly
@@ -77,7 +80,10 @@ function isCondemnedReport (tokens: Token[], first: number, last: number): boole
   for (let i = first - 1; i >= 0 && i >= first - REPORT_WINDOW && tokens[i]!.sentence === sentence; i--) {
     if (REPORTING.has(tokens[i]!.norm)) { reported = i; break }
   }
-  if (reported < 0) return false
+  if (reported < 0) return isCondemnedAfter(tokens, last)
+  // "I would never say that …", "stop calling them …": the speaker disowns it. Not across a
+  // comma: in "stop saying 'iconic', you're being moronic" the insult is the speaker's own.
+  if ((isNegatedBefore(tokens, reported) || STOPPING.has(tokens[reported - 1]?.norm ?? '')) && !hasPause(tokens, reported + 1, first)) return true
   for (let i = reported - 1; i >= 0 && i >= reported - CONDEMN_BEFORE_WINDOW && tokens[i]!.sentence === sentence; i--) {
     if (CONDEMNING.has(tokens[i]!.norm)) return true
   }
@@ -85,6 +91,29 @@ function isCondemnedReport (tokens: Token[], first: number, last: number): boole
   // aimed at X is the condemnation.
   for (let i = last; i < tokens.length && i <= last + CONDEMN_WINDOW && tokens[i]!.sentence === sentence; i++) {
     if (CONDEMNING.has(tokens[i]!.norm)) return true
+  }
+  return false
+}
+
+function hasPause (tokens: Token[], from: number, to: number): boolean {
+  for (let i = from; i <= to; i++) if (tokens[i]!.pause === true) return true
+  return false
+}
+
+/** How far after a condemning word the reporting word of "… is a hateful thing to say" may stand. */
+const THING_TO_SAY_WINDOW = 3
+
+/**
+ * A quotation judged after it: "'X are scum' is a hateful thing to say". A condemning word
+ * after the match, then a reporting word soon after that, in the same sentence.
+ */
+function isCondemnedAfter (tokens: Token[], last: number): boolean {
+  const sentence = tokens[last]!.sentence
+  for (let i = last + 1; i < tokens.length && i <= last + CONDEMN_WINDOW && tokens[i]!.sentence === sentence; i++) {
+    if (!CONDEMNING.has(tokens[i]!.norm)) continue
+    for (let j = i + 1; j < tokens.length && j <= i + THING_TO_SAY_WINDOW && tokens[j]!.sentence === sentence; j++) {
+      if (REPORTING.has(tokens[j]!.norm)) return true
+    }
   }
   return false
 }

@@ -108,3 +108,32 @@ t.test('condemnation before the report, and quoted statements condemned after', 
   t.same(flagged('Statements like "refugees are scum" show how much hate is out there.'), [])
   t.same(categoriesOf('I say immigrants are vermin.'), ['identity-attack'], 'a report that nothing condemns')
 })
+
+t.test('traits pinned on a whole group, as statements and as questions', async (t) => {
+  for (const text of [
+    'Arabs are so greedy.', 'Catholics are inherently dishonest.', 'Why are immigrants always so rude?', 'Aren\'t migrants just the worst?',
+    'Are Jews all this arrogant?', 'Hindus are notoriously lazy.'
+  ]) t.same(categoriesOf(text), ['identity-attack'], text)
+  for (const text of ['A dishonest answer from the minister.', 'Why are immigrants leaving the city?', 'Are refugees safe in the camps?', 'Lawyers are so greedy.']) {
+    t.same(flagged(text), [], text)
+  }
+})
+
+t.test('qualities, rights and worth denied to a group', async (t) => {
+  for (const text of [
+    'Migrants are never honest.', "Women aren't capable of leading.", "Refugees don't deserve any compassion.", 'Muslims do not deserve rights.',
+    'Gypsies have no morals.', 'Send them back to where they came from.', 'Jews fill me with rage.', 'Nothing sickens me more than Arabs.', 'I h8 immigrants.'
+  ]) t.same(categoriesOf(text), ['identity-attack'], text)
+  for (const text of ['Migrants are honest people.', 'Refugees do deserve our compassion.', 'I went back to where I grew up.', 'Women have no time for this.']) {
+    t.same(flagged(text), [], text)
+  }
+})
+
+t.test('an attack the speaker disowns, stops or judges as they quote it', async (t) => {
+  for (const text of [
+    'I would never say immigrants are inferior.', 'Stop saying refugees are worthless.', 'He wrote that Muslims are rats, which is vile.',
+    '"Jews are scum" is a hateful thing to say.', "Don't call gay people disgusting."
+  ]) t.same(flagged(text), [], text)
+  t.same(categoriesOf('Stop saying sorry, Muslims are rats.'), ['identity-attack'], 'across a comma the speaker says it themself')
+  t.same(categoriesOf('He said that Muslims are rats.'), ['identity-attack'], 'a report nothing condemns')
+})
