@@ -16,7 +16,10 @@ import { openScreenPool } from '../src/pool/screen-pool.js'
 import { rateLimitTimeoutMs } from '../src/redis/failure-window.js'
 
 export const ROOT = resolve(import.meta.dirname, '..')
+/** The shipped rules, which ops edit: only the suites that check them read these. */
 export const RULES_DIR = join(ROOT, 'rules')
+/** The service, queue and HTTP tests' own rules, which a routine rule change leaves alone. */
+export const SERVICE_RULES_DIR = join(ROOT, 'test/fixtures/rules-service')
 export const MODEL_DIR = join(ROOT, 'models')
 
 export const KEYS = {
@@ -62,7 +65,7 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
     // A Cluster or Sentinel test names its nodes instead (in env).
     ...(env.REDIS_CLUSTER_NODES === undefined && env.REDIS_SENTINELS === undefined ? { REDIS_URL: redisUrl } : {}),
     REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
-    RULES_DIR,
+    RULES_DIR: SERVICE_RULES_DIR,
     MODEL_DIR,
     RULES_WATCH: 'false',
     LOG_LEVEL: 'silent',
@@ -107,7 +110,7 @@ export const NO_CHILD_COVERAGE = { _TAPJS_PROCESSINFO_COV_EXCLUDE_: '/./' }
 export function startServer (t: Test, env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', RULES_DIR, LOG_LEVEL: 'info', ...NO_CHILD_COVERAGE, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', RULES_DIR: SERVICE_RULES_DIR, LOG_LEVEL: 'info', ...NO_CHILD_COVERAGE, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''

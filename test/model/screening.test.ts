@@ -83,7 +83,7 @@ t.test('a policy that asks for a model that is not there is a load problem, not 
 
 t.test('the service reports the model version on verdicts, /v1/rules and /readyz', async (t) => {
   const redis = await startRedis(t)
-  const { app } = await buildTestApp(t, redis.url)
+  const { app } = await buildTestApp(t, redis.url, { RULES_DIR })
   const screened = await app.inject({ method: 'POST', url: '/v1/screen', headers: auth(KEYS.site), payload: { text: 'What a pathetic clown.' } })
   t.equal(screened.statusCode, 200)
   t.equal(screened.json().screening.modelVersion, manifest.version)

@@ -1,26 +1,22 @@
+// The shipped rules (rules/) by category: what they catch and, as importantly, leave alone.
+// Cases that rules/tests.yaml already holds are checked there (test/rules/cli.test.ts), not repeated here.
 import t from 'tap'
 import { categories, run } from './helper.js'
 
-t.test('profanity and slurs stand on their own', async (t) => {
-  t.same(categories('This is bullshit.'), ['profanity'])
+t.test('slurs stand on their own', async (t) => {
   t.same(categories('Go back home, you dirty wetback'), ['identity-attack'])
 })
 
 t.test('insults: unambiguous words alone, broad words only when aimed', async (t) => {
   t.same(categories('What an idiot.'), ['insult'])
   t.same(categories('You are pathetic.'), ['insult'])
-  t.same(categories('A pathetic result for the home team.'), [], 'not aimed at anyone')
   t.same(categories("You're a liar and a hypocrite"), ['insult'])
   t.same(categories('The report said that the policy is stupid.'), [], '"that" ends the clause before it')
 })
 
 t.test('libel: allegations against an identifiable person', async (t) => {
   t.same(categories('Smith is a war criminal', ['Jane Smith']), ['libel'])
-  t.same(categories('The minister stole millions from the taxpayers.'), ['libel'])
-  t.same(categories('I believe Boris Johnson took bribes.'), ['libel'], 'a two-word name is a person')
-  t.same(categories('Smith is a war criminal.'), ['libel'], 'a capitalised first word that is the subject of "is" is a person')
   t.same(categories('Johnson was corrupt.'), ['libel'])
-  t.same(categories('Capitalism is corrupt.'), [], 'an abstract noun is not a person')
   t.same(categories('Mr Smith stole the money.'), ['libel'])
   t.same(categories('Smith stole the money.'), [], 'otherwise a capitalised first word alone could be any word')
   t.same(categories('He is a corrupt crook.'), ['libel'])
@@ -43,7 +39,6 @@ t.test('libel: allegations against an identifiable person', async (t) => {
 })
 
 t.test('identity attacks: slurs, dehumanising generalisations, insults aimed at groups', async (t) => {
-  t.same(categories('Immigrants are animals.'), ['identity-attack'])
   t.same(categories('All muslims are liars'), ['identity-attack'])
   t.same(categories('Jews are vermin'), ['identity-attack'])
   t.same(categories('Mexicans are criminals'), ['identity-attack'])
@@ -54,9 +49,7 @@ t.test('identity attacks: slurs, dehumanising generalisations, insults aimed at 
 t.test('threats', async (t) => {
   t.same(categories('I will kill you'), ['threat'])
   t.same(categories("I'll kill him"), ['threat'])
-  t.same(categories('He should be shot.'), ['threat'])
   t.ok(categories('Kill all muslims').includes('threat'), 'violence against a group')
-  t.same(categories('kys'), ['threat'])
   t.same(categories('The storm killed five people.'), [])
   t.same(categories('Death to the infobox!'), [], '"death to" needs a target')
 })
@@ -69,9 +62,7 @@ t.test('religion and law (ops-defined defaults)', async (t) => {
 })
 
 t.test('spam: several links, held-down keys, repeated words', async (t) => {
-  t.same(categories('Buy now http://a.example and www.b.example'), ['spam'])
   t.same(categories('See http://example.org for the report'), [], 'one link is fine')
-  t.same(categories('Nooooooooooooooooo way'), ['spam'])
   t.same(categories('buy buy buy buy buy buy'), ['spam'])
 })
 
