@@ -57,6 +57,8 @@ export interface AppDeps {
   embeddedRedis?: EmbeddedRedisHealth
   /** The process's pino logger; no logging when absent (tests). */
   logger?: FastifyBaseLogger
+  /** The queue's clock (ms since the epoch); Date.now unless a test moves time itself. */
+  clock?: () => number
 }
 
 import { VERSION } from './version.js'
@@ -88,7 +90,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false } }
   })
   app.decorate('config', config)
-  app.decorate('queue', ReviewQueue.fromConfig(deps.redis, config))
+  app.decorate('queue', ReviewQueue.fromConfig(deps.redis, config, deps.clock))
   app.decorate('rules', deps.rules)
   app.decorate('screenPool', deps.screenPool)
   app.decorate('embeddedRedis', deps.embeddedRedis)

@@ -59,7 +59,9 @@ export interface TestApp {
 }
 
 /** The real app on a given Redis, with a key prefix of its own and the test API keys. */
-export async function buildTestApp (t: Test, redisUrl: string, env: Record<string, string> = {}, logger?: FastifyBaseLogger, deps: Pick<AppDeps, 'embeddedRedis'> = {}): Promise<TestApp> {
+export async function buildTestApp (
+  t: Test, redisUrl: string, env: Record<string, string> = {}, logger?: FastifyBaseLogger, deps: Pick<AppDeps, 'embeddedRedis' | 'clock'> = {}
+): Promise<TestApp> {
   const config = loadConfig({
     API_KEYS,
     // A Cluster or Sentinel test names its nodes instead (in env).
@@ -90,6 +92,13 @@ export async function buildTestApp (t: Test, redisUrl: string, env: Record<strin
     rateLimitRedis.disconnect()
   })
   return { app, redis, config, rules }
+}
+
+/** A clock a test moves by hand (passed to buildTestApp as `clock: c.now`): leases end without sleeping. */
+export class TestClock {
+  constructor (private ms = Date.now()) {}
+  readonly now = (): number => this.ms
+  advance (ms: number): void { this.ms += ms }
 }
 
 /** A valid comment body, with fields overridden. */

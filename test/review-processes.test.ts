@@ -1,9 +1,9 @@
 // Two service processes, four moderators, and one process killed with SIGKILL in the
 // middle of decisions: each comment ends decided exactly once or still pending.
 import t from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
-import { startRedis, startServer, API_KEYS, KEYS } from './helper.js'
+import { startRedis, startServer, API_KEYS, KEYS, until } from './helper.js'
+import { SiteKeys } from '../src/queue/keys.js'
 
 const redis = await startRedis(t, { appendfsync: 'always' })
 const env = { REDIS_URL: redis.url, API_KEYS, REDIS_PREFIX: 'procs', RATE_LIMIT_MAX: '100000' }
@@ -62,20 +62,21 @@ t.test('moderators on two processes; one process is SIGKILLed mid-decisions', as
   t.ok(killed, 'process A was killed during the run')
   t.same(doubleClaims, [], 'no comment was held by two moderators at once')
 
-  // What process A held when it died comes back once the 5 s leases run out; B finishes.
-  await sleep(5500)
-  for (let round = 0; round < 100; round++) {
+  // What process A held when it died comes back once its 5 s leases run out: B claims and
+  // decides until everything is decided, with no fixed wait for the leases.
+  const admin = new Redis(redis.url)
+  t.teardown(() => admin.disconnect())
+  const keys = new SiteKeys('procs', 'rasa')
+  await until(t, 'B decides what A held once its leases run out', async () => {
     const res = await call(baseB, KEYS.bob, 'POST', '/v1/review/claim', { max: 50, leaseSeconds: 60 })
-    if (res.json.items.length === 0) break
     for (const { id } of res.json.items) {
       const r = await call(baseB, KEYS.bob, 'POST', `/v1/review/${id}/decision`, { decision: 'approve' })
       t.equal(r.status, 200)
     }
-  }
+    return res.json.items.length === 0 && await admin.zcard(keys.leases) === 0
+  })
 
-  const admin = new Redis(redis.url)
-  t.teardown(() => admin.disconnect())
-  const feed = await admin.xrange('procs:{s:rasa}:decisions', '-', '+')
+  const feed = await admin.xrange(keys.decisions, '-', '+')
   const perId = new Map<string, number>()
   for (const [, fields] of feed) {
     const id = fields[fields.indexOf('id') + 1]!
@@ -85,7 +86,7 @@ t.test('moderators on two processes; one process is SIGKILLed mid-decisions', as
   t.same(twice, [], 'no comment decided twice')
   t.equal(perId.size, TOTAL, 'every comment decided in the end: none lost')
   for (let i = 0; i < TOTAL; i++) {
-    const status = await admin.hget(`procs:{s:rasa}:c:p${i}`, 'status')
+    const status = await admin.hget(keys.comment(`p${i}`), 'status')
     t.ok(status === 'approved' || status === 'rejected', `p${i} is decided (${status})`)
   }
   const stats = await call(baseB, KEYS.admin, 'GET', '/v1/review/stats')

@@ -1,6 +1,5 @@
 import t, { type Test } from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, TestClock } from './helper.js'
 
 const redis = await startRedis(t)
 const site = auth(KEYS.site)
@@ -8,7 +7,9 @@ const alice = auth(KEYS.alice)
 const bob = auth(KEYS.bob)
 
 async function fresh (t: Test, env: Record<string, string> = {}) {
-  const built = await buildTestApp(t, redis.url, env)
+  // The queue's clock: a test ends a lease by moving it, not by sleeping.
+  const clock = new TestClock()
+  const built = await buildTestApp(t, redis.url, env, undefined, { clock: clock.now })
   const { app } = built
   const submit = async (id: string, text = 'A calm remark about the bridge, nothing more.') => {
     const res = await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id, text }) })
@@ -17,7 +18,7 @@ async function fresh (t: Test, env: Record<string, string> = {}) {
   }
   const claim = async (who: Record<string, string>, body: object = {}) => app.inject({ method: 'POST', url: '/v1/review/claim', headers: who, payload: body })
   const decide = async (who: Record<string, string>, id: string, body: object) => app.inject({ method: 'POST', url: `/v1/review/${id}/decision`, headers: who, payload: body })
-  return { ...built, submit, claim, decide }
+  return { ...built, submit, claim, decide, clock }
 }
 
 t.test('claim: most urgent lane first, oldest first, never one comment to two holders', async (t) => {
@@ -99,11 +100,11 @@ t.test('decisions: only the holder, reason required to reject, idempotent, shown
 })
 
 t.test('lease expiry: redelivered with attempts + 1; the old holder gets 409', async (t) => {
-  const { submit, decide, app } = await fresh(t)
+  const { submit, decide, app, clock } = await fresh(t)
   await submit('e1')
   const [held] = await app.queue.claim(['rasa'], 'alice', { max: 1, leaseMs: 150 })
   t.equal(held!.attempts, 1)
-  await sleep(250)
+  clock.advance(250)
   const again = await app.inject({ method: 'POST', url: '/v1/review/claim', headers: bob, payload: { max: 1 } })
   const [item] = again.json().items
   t.equal(item.id, 'e1', 'the expired comment comes back')
@@ -123,10 +124,10 @@ t.test('lease expiry: redelivered with attempts + 1; the old holder gets 409', a
 })
 
 t.test('an expired lease is refused even before anyone else claims it', async (t) => {
-  const { submit, decide, app, claim } = await fresh(t)
+  const { submit, decide, app, claim, clock } = await fresh(t)
   await submit('x1')
   await app.queue.claim(['rasa'], 'alice', { max: 1, leaseMs: 100 })
-  await sleep(200)
+  clock.advance(200)
   const res = await decide(alice, 'x1', { decision: 'approve' })
   t.equal(res.statusCode, 409)
   t.equal(res.json().code, 'LEASE_EXPIRED')
@@ -156,12 +157,12 @@ t.test('extend and release', async (t) => {
 })
 
 t.test('dead-letter lane after MAX_ATTEMPTS deliveries; still claimable on request', async (t) => {
-  const { submit, app, claim, decide } = await fresh(t, { MAX_ATTEMPTS: '2' })
+  const { submit, app, claim, decide, clock } = await fresh(t, { MAX_ATTEMPTS: '2' })
   await submit('z1')
   for (let i = 0; i < 2; i++) {
     const got = await app.queue.claim(['rasa'], 'alice', { max: 1, leaseMs: 50 })
     t.same(got.map((g) => g.id), ['z1'])
-    await sleep(100)
+    clock.advance(100)
   }
   t.same((await claim(bob)).json().items, [], 'not delivered forever')
   const stats = (await app.inject({ url: '/v1/review/stats', headers: alice })).json()
@@ -263,16 +264,16 @@ t.test('an empty JSON body is no body where the body is optional, and EMPTY_BODY
   t.equal(poisoned.statusCode, 400, 'prototype poisoning is still refused')
 })
 
-/** Waits until a lease that ends at `expires` (ms since the epoch) has ended by Redis's clock too. */
-async function leaseOver (expires: number): Promise<void> {
-  while (Date.now() <= expires + 5) await sleep(Math.max(1, expires + 6 - Date.now()))
+/** Moves the queue's clock past a lease that ends at `expires` (ms since the epoch). */
+function leaseOver (clock: TestClock, expires: number): void {
+  clock.advance(Math.max(0, expires + 1 - clock.now()))
 }
 
 t.test('an expired lease answers LEASE_EXPIRED to its holder however soon they come back', async (t) => {
-  const { submit, decide, app, claim } = await fresh(t)
+  const { submit, decide, app, claim, clock } = await fresh(t)
   for (const id of ['le1', 'le2', 'le3']) await submit(id)
   const leases = await app.queue.claim(['rasa'], 'alice', { max: 3, leaseMs: 100 })
-  await leaseOver(Math.max(...leases.map((l) => l.leaseExpiresAt)))
+  leaseOver(clock, Math.max(...leases.map((l) => l.leaseExpiresAt)))
   // Bob's claim of the dead-letter lane sweeps every expired lease back, and takes none.
   t.same((await claim(bob, { lane: 'dead' })).json().items, [])
   const answers = [
@@ -300,12 +301,12 @@ t.test('releasing is not a failed delivery: it never raises attempts or dead-let
 })
 
 t.test('queue figures count comments behind expired leases as waiting, in the lane they return to', async (t) => {
-  const { submit, app } = await fresh(t, { MAX_ATTEMPTS: '2' })
+  const { submit, app, clock } = await fresh(t, { MAX_ATTEMPTS: '2' })
   for (const id of ['q1', 'q2', 'q3']) await submit(id)
   await submit('u1', 'I will kill you')
   const first = await app.queue.claim(['rasa'], 'alice', { max: 4, leaseMs: 100 })
   t.equal(first.length, 4)
-  await leaseOver(Math.max(...first.map((l) => l.leaseExpiresAt)))
+  leaseOver(clock, Math.max(...first.map((l) => l.leaseExpiresAt)))
   // Bob's claims sweep all four back; u1 and q1 are delivered a second time, and when those
   // leases run out too they have used their two attempts.
   const [second] = await app.queue.claim(['rasa'], 'bob', { max: 1, leaseMs: 100 })
@@ -313,7 +314,7 @@ t.test('queue figures count comments behind expired leases as waiting, in the la
   const [third] = await app.queue.claim(['rasa'], 'bob', { max: 1, leaseMs: 100 })
   t.equal(third!.id, 'q1')
   await app.queue.claim(['rasa'], 'carol', { max: 1, leaseMs: 600000 })
-  await leaseOver(Math.max(second!.leaseExpiresAt, third!.leaseExpiresAt))
+  leaseOver(clock, Math.max(second!.leaseExpiresAt, third!.leaseExpiresAt))
 
   const stats = (await app.inject({ url: '/v1/review/stats', headers: auth(KEYS.admin) })).json()
   t.equal(stats.expiredLeases, 2, 'u1 and q1, not yet swept back')

@@ -50,11 +50,11 @@ export class SiteKeys {
    * the keys of `author` (the author of the comments a decision is about), if any.
    * `webhook`: the site has a webhook, so decisions also go to its outbox.
    */
-  scriptKeys (ids: string[], options: { author?: string | undefined, webhook?: boolean } = {}): { keys: string[], args: Array<string | number> } {
+  scriptKeys (ids: string[], options: { author?: string | undefined, webhook?: boolean, now: number }): { keys: string[], args: Array<string | number> } {
     const keys = [this.leases, this.seq, this.decisions, this.recent, this.outbox, this.outboxWait, this.outboxTries, ...ALL_LANES.map((l) => this.ready(l))]
     for (const id of ids) keys.push(this.comment(id), this.history(id))
     if (options.author !== undefined) keys.push(this.authorCounts(options.author), this.authorRecent(options.author))
-    return { keys, args: [ALL_LANES.join(' '), options.webhook === true ? 1 : 0, ids.length, ...ids] }
+    return { keys, args: [ALL_LANES.join(' '), options.webhook === true ? 1 : 0, options.now, ids.length, ...ids] }
   }
 }
 

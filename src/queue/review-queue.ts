@@ -30,7 +30,10 @@ export class ReviewQueue {
   private readonly registered = new Set<string>()
 
   /** The queue as the service's settings describe it: the one way the service and the CLI build it. */
-  static fromConfig (redis: RedisClient, config: Pick<Config, 'redisPrefix' | 'maxAttempts' | 'retentionMs' | 'apiKeys' | 'minReplicasAck' | 'redisTimeoutMs' | 'webhooks'>): ReviewQueue {
+  static fromConfig (
+    redis: RedisClient, config: Pick<Config, 'redisPrefix' | 'maxAttempts' | 'retentionMs' | 'apiKeys' | 'minReplicasAck' | 'redisTimeoutMs' | 'webhooks'>,
+    clock?: () => number
+  ): ReviewQueue {
     const sites = config.apiKeys.filter((k) => k.role === 'site').map((k) => k.name)
     return new ReviewQueue(redis, {
       prefix: config.redisPrefix,
@@ -38,7 +41,8 @@ export class ReviewQueue {
       retentionMs: config.retentionMs,
       minReplicasAck: config.minReplicasAck,
       replicaAckTimeoutMs: replicaAckTimeoutMs(config.redisTimeoutMs),
-      webhookSites: new Set(config.webhooks.map((h) => h.site))
+      webhookSites: new Set(config.webhooks.map((h) => h.site)),
+      ...(clock !== undefined ? { clock } : {})
     }, sites)
   }
 

@@ -45,6 +45,9 @@ export interface QueueOptions {
   replicaAckTimeoutMs?: number
   /** Sites with a webhook: their decisions also go to their outbox. */
   webhookSites?: ReadonlySet<string>
+  /** The time, in ms since the epoch; Date.now unless a test moves it. Every script gets it
+   * as an argument, so lease and retention arithmetic follows one clock. */
+  clock?: () => number
 }
 
 /** Too few replicas confirmed a write in time: it may or may not survive a failover. */
@@ -132,6 +135,8 @@ export class SiteQueue {
 
   private get retentionMs (): number { return this.options.retentionMs ?? 0 }
 
+  private now (): number { return (this.options.clock ?? Date.now)() }
+
   /**
    * With REDIS_MIN_REPLICAS_ACK, waits (WAIT) until that many replicas have every write this
    * connection made so far, this one included; throws NotReplicated when they do not in time.
@@ -150,7 +155,7 @@ export class SiteQueue {
 
   /** run(), with the keys of the comments' author declared too (scripts that record a decision). */
   private async runFor (command: keyof QueueCommands, ids: string[], author: string | undefined, ...args: Array<string | number>): Promise<Reply> {
-    const { keys, args: head } = this.keys.scriptKeys(ids, { author, webhook: this.options.webhookSites?.has(this.site) === true })
+    const { keys, args: head } = this.keys.scriptKeys(ids, { author, webhook: this.options.webhookSites?.has(this.site) === true, now: this.now() })
     return await this.r[command](keys.length, ...keys, ...head, ...args)
   }
 
@@ -224,7 +229,7 @@ export class SiteQueue {
   private async peekAll (lanes: QueueLane[], max: number): Promise<Peek> {
     const read = async (): Promise<{ expired: string[], candidates: Candidate[] }> => {
       const p = this.r.pipeline()
-      p.zrangebyscore(this.keys.leases, '-inf', `(${Date.now()}`, 'LIMIT', 0, SWEEP_LIMIT)
+      p.zrangebyscore(this.keys.leases, '-inf', `(${this.now()}`, 'LIMIT', 0, SWEEP_LIMIT)
       for (const lane of lanes) p.zrange(this.keys.ready(lane), '0', String(max - 1), 'WITHSCORES')
       const [expired = [], ...heads] = ((await p.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v as string[] })
       const candidates: Candidate[] = []
@@ -290,7 +295,7 @@ export class SiteQueue {
 
   /** The comments `holder` holds a live lease on, soonest expiry first. */
   async leasedBy (holder: string): Promise<ClaimedItem[]> {
-    const ids = await this.r.zrangebyscore(this.keys.leases, Date.now(), '+inf')
+    const ids = await this.r.zrangebyscore(this.keys.leases, this.now(), '+inf')
     const p = this.r.pipeline()
     for (const id of ids) p.hmget(this.keys.comment(id), 'holder', 'record', 'screening', 'attempts', 'leaseExpiresAt', 'reports')
     const rows = (await p.exec()) ?? []
@@ -359,7 +364,7 @@ export class SiteQueue {
    */
   async stats (): Promise<QueueStats> {
     const k = this.keys
-    const now = Date.now()
+    const now = this.now()
     const p = this.r.pipeline()
     p.zcount(k.leases, now, '+inf')
     p.zrangebyscore(k.leases, '-inf', `(${now}`, 'LIMIT', 0, 1000)
@@ -495,7 +500,7 @@ export class SiteQueue {
   }
 
   async setWebhookGone (url: string): Promise<void> {
-    await this.r.set(this.keys.webhookGone, JSON.stringify({ url, at: Date.now() }))
+    await this.r.set(this.keys.webhookGone, JSON.stringify({ url, at: this.now() }))
   }
 
   /** The id of the feed's last entry, or null when it is empty. */

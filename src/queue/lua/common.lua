@@ -3,10 +3,11 @@
 -- KEYS[3] decisions stream, KEYS[4] recent-decisions zset, KEYS[5] webhook outbox zset,
 -- KEYS[6] outbox waiting hash, KEYS[7] outbox tries hash, then one ready zset per lane in the
 -- order ARGV[1] names them;
--- then the hash and history list of each comment id given in ARGV[4 .. 3 + ARGV[3]]; then,
+-- then the hash and history list of each comment id given in ARGV[5 .. 4 + ARGV[4]]; then,
 -- when the caller names the comments' author, that author's decision counts (hash) and
--- recent decided ids (list). ARGV[2] is 1 when the site has a webhook. The script's own
--- arguments follow (ARG[1], ARG[2] …).
+-- recent decided ids (list). ARGV[2] is 1 when the site has a webhook. ARGV[3] is the time
+-- (ms since the epoch): the caller's clock, not Redis TIME, so that tests can move it. The
+-- script's own arguments follow (ARG[1], ARG[2] …).
 -- Every key a script touches is declared, so the scripts are correct on Redis Cluster.
 
 local LEASES, SEQ, DECISIONS, RECENT = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -17,20 +18,20 @@ local AUTHOR_COUNTS, AUTHOR_RECENT
 do
   local k = 8
   for lane in string.gmatch(ARGV[1], '%S+') do READY[lane] = KEYS[k]; k = k + 1 end
-  local n = tonumber(ARGV[3])
+  local n = tonumber(ARGV[4])
   for i = 1, n do
-    local id = ARGV[3 + i]
+    local id = ARGV[4 + i]
     IDS[i] = id
     C[id], H[id] = KEYS[k], KEYS[k + 1]
     k = k + 2
   end
   AUTHOR_COUNTS, AUTHOR_RECENT = KEYS[k], KEYS[k + 1]
-  for i = 4 + n, #ARGV do ARG[#ARG + 1] = ARGV[i] end
+  for i = 5 + n, #ARGV do ARG[#ARG + 1] = ARGV[i] end
 end
 
+local NOW = tonumber(ARGV[3])
 local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  return NOW
 end
 
 -- Append events to a comment's history, several in one RPUSH.
