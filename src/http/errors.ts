@@ -64,7 +64,11 @@ const QUEUE_ERRORS: Record<QueueErrorCode, (id: string) => HttpError> = {
 
 /** A request refused for sending too many: built by the rate limiter, sent by the handler below. */
 export function rateLimited (max: number, window: string, ttlMs: number): HttpError {
-  return new HttpError(429, 'RATE_LIMITED', `Too many requests: at most ${max} per ${window}. Retry after ${Math.ceil(ttlMs / 1000)} s.`)
+  return new HttpError(429, 'RATE_LIMITED', rateLimitMessage(max, window, ttlMs))
+}
+
+export function rateLimitMessage (max: number, window: string, ttlMs: number): string {
+  return `Too many requests: at most ${max} per ${window}. Retry after ${Math.ceil(ttlMs / 1000)} s.`
 }
 
 const UNAVAILABLE = /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries|^LOADING|^MISCONF|^BUSY|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN|^NOREPLICAS|OOM command not allowed/i

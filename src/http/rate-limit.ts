@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { Config } from '../config.js'
 import type { RedisClient } from '../redis/connect.js'
 import { FailureWindow } from '../redis/failure-window.js'
-import { rateLimited } from './errors.js'
+import { rateLimited, rateLimitMessage } from './errors.js'
 import { OverLimitMemory, rememberingRedisStore } from './rate-limit-store.js'
 
 const callerKey = (request: FastifyRequest): string =>
@@ -21,10 +21,9 @@ const windowText = (window: number | string): string => typeof window === 'numbe
 /** The same headers @fastify/rate-limit sets on its 429s, so that a refusal reads the same from either. */
 function refuse (reply: FastifyReply, max: number, window: string, ttlMs: number): void {
   const seconds = Math.ceil(ttlMs / 1000)
-  const e = rateLimited(max, window, ttlMs)
   void reply.code(429).headers({ 'x-ratelimit-limit': max, 'x-ratelimit-remaining': 0, 'x-ratelimit-reset': seconds, 'retry-after': seconds })
     .type('application/json; charset=utf-8')
-    .send(JSON.stringify({ statusCode: 429, code: e.code, message: e.message }))
+    .send(JSON.stringify({ statusCode: 429, code: 'RATE_LIMITED', message: rateLimitMessage(max, window, ttlMs) }))
 }
 
 /**
