@@ -33,6 +33,7 @@ export class RulesStore {
   private watcher: FSWatcher | undefined
   private timer: NodeJS.Timeout | undefined
   private watching: Promise<void> = Promise.resolve()
+  private schemaChanges = 0
   /** The last reload queued: reloads never overlap. */
   private queue: Promise<unknown> = Promise.resolve()
   private readonly listeners: Array<(version: string) => void> = []
@@ -130,7 +131,11 @@ export class RulesStore {
     })
     const changed = (path: string): void => {
       // schemas/ holds the published JSON Schemas (for editors), which the loader never reads.
-      if (!inside(path) || path === schemas || path.startsWith(schemas + sep)) return
+      if (!inside(path)) return
+      if (path === schemas || path.startsWith(schemas + sep)) {
+        this.schemaChanges++
+        return
+      }
       clearTimeout(this.timer)
       this.timer = setTimeout(() => { void this.reload() }, debounceMs)
     }
@@ -147,6 +152,10 @@ export class RulesStore {
     const watcher = this.watcher
     this.watching = new Promise((resolve) => watcher.once('ready', () => resolve()))
   }
+
+  /** How many changes under schemas/ the watcher saw and left alone: a test waits on it
+   * instead of waiting out the debounce to see that nothing reloaded. */
+  get ignoredSchemaChanges (): number { return this.schemaChanges }
 
   /** Resolves once the watcher has read the folder and reports changes. */
   async watchReady (): Promise<void> {
