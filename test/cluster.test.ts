@@ -3,6 +3,7 @@
 import t from 'tap'
 import { buildTestApp, auth, KEYS, API_KEYS, comment } from './helper.js'
 import { startCluster, keysPerPrimary } from './cluster-helper.js'
+import { SiteKeys } from '../src/queue/keys.js'
 
 const cluster = await startCluster(t)
 const SITES = ['north', 'south', 'east', 'west']
@@ -23,7 +24,7 @@ t.test('four sites on a Redis Cluster: intake, claim across sites, decide, feeds
       t.equal(res.statusCode, 202, `${s} c-${i} accepted`)
     }
   }
-  const perShard = await keysPerPrimary(cluster, `${config.redisPrefix}:{s:*`)
+  const perShard = await keysPerPrimary(cluster, SiteKeys.everySite(config.redisPrefix))
   const shardsUsed = [...perShard.values()].filter((n) => n > 0).length
   t.ok(shardsUsed >= 2, `the sites' keys live on ${shardsUsed} of ${perShard.size} shards`)
 

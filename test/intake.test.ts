@@ -82,9 +82,9 @@ t.test('idempotency: 20 racing duplicates make one comment and one queue entry',
   t.equal(replies.filter((r) => r.headers['idempotent-replayed'] === 'false').length, 1, 'exactly one created it')
   const bodies = new Set(replies.map((r) => r.body))
   t.equal(bodies.size, 1, 'every duplicate got the same answer')
-  const members = await client.zrange(`${config.redisPrefix}:{s:rasa}:ready:normal`, '0', '-1')
+  const members = await client.zrange(new SiteKeys(config.redisPrefix, 'rasa').ready('normal'), '0', '-1')
   t.equal(members.filter((m) => m === 'race-1').length, 1, 'one queue entry')
-  t.equal(await client.llen(`${config.redisPrefix}:{s:rasa}:h:race-1`), 2, 'history: screened and queued, once')
+  t.equal(await client.llen(new SiteKeys(config.redisPrefix, 'rasa').history('race-1')), 2, 'history: screened and queued, once')
 })
 
 t.test('the same id with other fields is 409 ID_CONFLICT, never a silent replay', async (t) => {

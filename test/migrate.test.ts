@@ -8,6 +8,7 @@ import { startRedis, buildTestApp, auth, KEYS, API_KEYS, ROOT, startServer } fro
 import { migrateLegacy, hasLegacyData } from '../src/queue/migrate.js'
 import { fingerprint, type CommentRecord } from '../src/queue/records.js'
 import { main } from '../src/cli/main.js'
+import { legacyBase, SiteKeys } from '../src/queue/keys.js'
 
 const redis = await startRedis(t)
 const OTHER = 'site-secret-other'
@@ -18,7 +19,7 @@ const screening = JSON.stringify({ language: { code: 'eng', english: true, confi
 
 /** The old service's writes, through its own scripts and calling conventions. */
 function legacyStore (client: Redis, prefix: string) {
-  const base = `${prefix}:{q}:`
+  const base = legacyBase(prefix)
   const enqueue = async (site: string, id: string, status: 'pending' | 'rejected', lane = 'normal') => {
     const record: CommentRecord = { id, articleId: 'a-1', text: `Comment ${id} from ${site}`, submittedBy: site }
     await client.eval(lua('enqueue'), 5, `${base}c:${id}`, `${base}seq`, `${base}ready:${lane}`, `${base}decisions`, `${base}recent`,
@@ -88,7 +89,7 @@ t.test('the CLI runs the migration against REDIS_URL and says what it moved', as
   const result = await main(['migrate'])
   t.equal(result.code, 0)
   t.match(result.out, /moved 1 comments and 0 feed entries to 1 sites \(rasa\)/)
-  t.equal(await client.hget('cli-legacy:{s:rasa}:c:x-1', 'status'), 'pending')
+  t.equal(await client.hget(new SiteKeys('cli-legacy', 'rasa').comment('x-1'), 'status'), 'pending')
 })
 
 t.test('a service started on a store that needs the migration says so in its log', async (t) => {

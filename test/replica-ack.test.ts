@@ -2,6 +2,7 @@
 import t from 'tap'
 import { startRedis, buildTestApp, auth, KEYS, comment, until } from './helper.js'
 import { Redis } from 'ioredis'
+import { SiteKeys } from '../src/queue/keys.js'
 
 t.test('without a replica in time: 503 that says retry with the same id; with it back: the retry answers', async (t) => {
   const primary = await startRedis(t)
@@ -20,7 +21,7 @@ t.test('without a replica in time: 503 that says retry with the same id; with it
   t.equal(refused.statusCode, 503)
   t.equal(refused.json().code, 'STORE_UNAVAILABLE')
   t.match(refused.json().message, /may or may not have been stored\. Retry with the same id \("r-2"\)/)
-  t.equal(await admin.hget(`${app.config.redisPrefix}:{s:rasa}:c:r-2`, 'status'), 'pending', 'the primary has it; only the replica does not')
+  t.equal(await admin.hget(new SiteKeys(app.config.redisPrefix, 'rasa').comment('r-2'), 'status'), 'pending', 'the primary has it; only the replica does not')
 
   replica = await startRedis(t, { dir: replica.dir, port: replica.port, extraArgs: replicaArgs })
   await until(t, 'the replica is back in sync', async () => /slave0:.*state=online/.test(await admin.info('replication')))

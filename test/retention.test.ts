@@ -2,6 +2,7 @@
 // comments still waiting for review never do.
 import t, { type Test } from 'tap'
 import { startRedis, buildTestApp, auth, KEYS, comment, until } from './helper.js'
+import { SiteKeys } from '../src/queue/keys.js'
 
 const redis = await startRedis(t)
 const site = auth(KEYS.site)
@@ -15,7 +16,8 @@ async function fresh (t: Test, env: Record<string, string> = {}) {
     await app.inject({ method: 'POST', url: '/v1/comments', headers: site, payload: comment({ id, ...(text !== undefined ? { text } : {}) }) })
   const status = async (id: string) => (await app.inject({ method: 'GET', url: `/v1/comments/${id}`, headers: site })).statusCode
   const feed = async () => (await app.inject({ method: 'GET', url: '/v1/decisions', headers: site })).json().items.map((i: { id: string }) => i.id)
-  const keysOf = (id: string) => [built.config.redisPrefix + ':{s:rasa}:c:' + id, built.config.redisPrefix + ':{s:rasa}:h:' + id]
+  const keys = new SiteKeys(built.config.redisPrefix, 'rasa')
+  const keysOf = (id: string) => [keys.comment(id), keys.history(id)]
   const ttls = async (id: string) => await Promise.all(keysOf(id).map(async (k) => await built.redis.pttl(k)))
   return { ...built, submit, status, feed, keysOf, ttls }
 }

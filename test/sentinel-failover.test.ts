@@ -5,6 +5,7 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { buildTestApp, auth, KEYS, comment, until } from './helper.js'
 import { startSentinel } from './sentinel-helper.js'
+import { SiteKeys } from '../src/queue/keys.js'
 
 const KILLS = 3
 const RESUME_WITHIN_MS = 10000
@@ -72,12 +73,12 @@ t.test('three primary failovers under load: every acknowledged comment and decis
   const check = new Redis(topology.servers.get(await topology.primaryPort())!.url, { maxRetriesPerRequest: 1 })
   t.teardown(() => check.disconnect())
   t.match(await check.info('replication'), /role:master/, 'reading from the primary')
-  const base = `${config.redisPrefix}:{s:rasa}:`
-  const lost = (await Promise.all(acked.map(async (id) => await check.exists(`${base}c:${id}`) === 1 ? undefined : id))).filter(Boolean)
+  const keys = new SiteKeys(config.redisPrefix, 'rasa')
+  const lost = (await Promise.all(acked.map(async (id) => await check.exists(keys.comment(id)) === 1 ? undefined : id))).filter(Boolean)
   t.same(lost, [], `none of the ${acked.length} acknowledged comments is lost`)
-  const undecided = (await Promise.all(decided.map(async (id) => { const s = await check.hget(`${base}c:${id}`, 'status'); return s === 'approved' ? undefined : `${id}: ${s}` }))).filter(Boolean)
+  const undecided = (await Promise.all(decided.map(async (id) => { const s = await check.hget(keys.comment(id), 'status'); return s === 'approved' ? undefined : `${id}: ${s}` }))).filter(Boolean)
   t.same(undecided, [], `every one of the ${decided.length} acknowledged decisions is there`)
-  const feed = await check.xrange(`${base}decisions`, '-', '+')
+  const feed = await check.xrange(keys.decisions, '-', '+')
   const ids = feed.map(([, f]) => f[f.indexOf('id') + 1])
   t.equal(new Set(ids).size, ids.length, 'no comment twice in the feed')
   t.ok(decided.every((id) => ids.includes(id)), 'every acknowledged decision is in the feed')

@@ -11,6 +11,7 @@ import type { RedisClient } from '../redis/connect.js'
 import { FailureWindow } from '../redis/failure-window.js'
 import { rateLimited, rateLimitMessage } from './errors.js'
 import { OverLimitMemory, rememberingRedisStore } from './rate-limit-store.js'
+import { rateLimitBase } from '../queue/keys.js'
 
 const callerKey = (request: FastifyRequest): string =>
   request.principal !== undefined ? `key:${request.principal.role}:${request.principal.name}` : `ip:${request.ip}`
@@ -47,7 +48,7 @@ export async function installRateLimit (app: FastifyInstance, redis: RedisClient
     allowList: () => limiterFailing.open,
     max,
     timeWindow,
-    store: rememberingRedisStore(redis, `${config.redisPrefix}:rl:`, overLimit),
+    store: rememberingRedisStore(redis, rateLimitBase(config.redisPrefix), overLimit),
     // Redis down must not take the API down with it, nor make requests wait.
     skipOnError: true,
     keyGenerator: callerKey,

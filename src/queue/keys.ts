@@ -13,6 +13,9 @@ export type QueueLane = typeof REPORTED_LANE | typeof LANES[number] | typeof DEA
  */
 export const ALL_LANES: QueueLane[] = [REPORTED_LANE, ...LANES, DEAD_LANE]
 
+/** How far back a site's `recent` set keeps decision times (stats' "decisions in the last hour"). */
+export const RECENT_WINDOW_MS = 3_600_000
+
 export class SiteKeys {
   /** "moderato:{s:rasa}:" */
   readonly base: string
@@ -27,7 +30,7 @@ export class SiteKeys {
   get leases (): string { return `${this.base}leases` }
   get seq (): string { return `${this.base}seq` }
   get decisions (): string { return `${this.base}decisions` }
-  /** Decision times of the last hour (for stats). */
+  /** Decision times of the last RECENT_WINDOW_MS (for stats). */
   get recent (): string { return `${this.base}recent` }
   /** Webhook events due (member "<feed entry id> <comment id>", score = next try, ms). */
   get outbox (): string { return `${this.base}outbox` }
@@ -43,6 +46,8 @@ export class SiteKeys {
   authorRecent (author: string): string { return `${this.base}ar:${author}` }
   /** Every key of this site, for tests. */
   get pattern (): string { return `${this.base}*` }
+  /** Every key of every site under `prefix`, for tests. */
+  static everySite (prefix: string): string { return `${prefix}:{s:*}:*` }
 
   /**
    * KEYS and the leading ARGV of a script call (the convention common.lua reads): the site's
@@ -57,6 +62,9 @@ export class SiteKeys {
     return { keys, args: [ALL_LANES.join(' '), options.webhook === true ? 1 : 0, options.now, ids.length, ...ids] }
   }
 }
+
+/** The prefix of the rate limiter's counters (one per limited key per window). */
+export const rateLimitBase = (prefix: string): string => `${prefix}:rl:`
 
 /** The set of site ids that have stored comments (its own slot; never used inside a script). */
 export const siteRegistryKey = (prefix: string): string => `${prefix}:sites`

@@ -5,7 +5,7 @@
 // layout never ran on a Cluster, where its scripts would not have worked across slots).
 import type { Redis } from 'ioredis'
 import { SITE_ID } from '../site-id.js'
-import { ALL_LANES, legacyBase, siteRegistryKey, SiteKeys } from './keys.js'
+import { ALL_LANES, legacyBase, RECENT_WINDOW_MS, siteRegistryKey, SiteKeys } from './keys.js'
 import { compareStreamIds } from './stream-ids.js'
 
 export interface MigrationReport {
@@ -56,7 +56,7 @@ export async function migrateLegacy (redis: Redis, options: MigrationOptions): P
       if (last === undefined || compareStreamIds(last[0], entryId) < 0) {
         await redis.xadd(k.decisions, entryId, ...fields)
         const decidedAt = Number(fields[fields.indexOf('decidedAt') + 1])
-        if (decidedAt > Date.now() - 3600000) await redis.zadd(k.recent, decidedAt, id)
+        if (decidedAt > Date.now() - RECENT_WINDOW_MS) await redis.zadd(k.recent, decidedAt, id)
       }
       report.feedEntries++
     }

@@ -1,7 +1,7 @@
 // What the queue stores and answers with, and its refusals. Shared by the per-site queue,
 // the cross-site view and the HTTP layer.
 import { createHash } from 'node:crypto'
-import type { DecisionKind, Screening, Status } from '../screening/types.js'
+import { DECISIONS, type DecisionKind, type Screening, type Status } from '../screening/types.js'
 import type { QueueLane } from './keys.js'
 
 export interface CommentRecord {
@@ -41,6 +41,16 @@ export interface Decision {
   automatic?: boolean
   /** The decision this one overturned. */
   overturns?: Overturned
+}
+
+/** A stored decision's JSON, checked for the fields every decision has. */
+export function parseDecision (json: string): Decision {
+  const d = JSON.parse(json) as Partial<Decision> | null
+  if (typeof d !== 'object' || d === null || !(DECISIONS as readonly unknown[]).includes(d.decision) ||
+    typeof d.decidedBy !== 'string' || typeof d.decidedAt !== 'number') {
+    throw new Error(`not a decision: ${json.slice(0, 200)}`)
+  }
+  return d as Decision
 }
 
 /** A decision a moderator overturned, as the new one and the feed name it. */

@@ -9,27 +9,23 @@
 // The decisions feed is a Stream: append-only, ordered, and paged by entry id.
 // All of a site's keys share one hash tag, and every script declares the keys it touches
 // (SiteKeys.scriptKeys): a claim first reads which comments it may take, then takes them.
-import { readFileSync } from 'node:fs'
+// The scripts, their arguments and their replies are declared in scripts.ts.
 import type { DecisionKind, Lane, Screening, Status } from '../screening/types.js'
 import type { Redis } from 'ioredis'
 import type { RedisClient } from '../redis/connect.js'
-import { ALL_LANES, SiteKeys, type QueueLane } from './keys.js'
+import { ALL_LANES, RECENT_WINDOW_MS, SiteKeys, type QueueLane } from './keys.js'
 import {
-  fingerprint, moderatorView, QueueError,
+  fingerprint, moderatorView, parseDecision, QueueError,
   type ClaimedItem, type CommentRecord, type DecidedComment, type Decision, type EnqueueResult,
   type HistoryEvent, type Overturned, type QueueErrorCode, type QueueStats, type ReaderReport, type ReportOutcome, type StoredComment
 } from './records.js'
+import { argsInOrder, luaSource, Reply, SCRIPTS, type ArgsOf, type ClaimedRow, type ScriptName } from './scripts.js'
 
-const LUA_DIR = new URL('./lua/', import.meta.url)
-const common = readFileSync(new URL('common.lua', LUA_DIR), 'utf8')
-const script = (name: string): string => `${common}\n${readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8')}`
-
-type Reply = Array<string | number | null>
-type ScriptCall = (numberOfKeys: number, ...args: Array<string | number>) => Promise<Reply>
-interface QueueCommands {
-  mqEnqueue: ScriptCall, mqClaim: ScriptCall, mqLease: ScriptCall, mqDecide: ScriptCall, mqOverturn: ScriptCall, mqOutbox: ScriptCall, mqReport: ScriptCall
-}
-const SCRIPTS: Array<[keyof QueueCommands, string]> = [['mqEnqueue', 'enqueue'], ['mqClaim', 'claim'], ['mqLease', 'lease'], ['mqDecide', 'decide'], ['mqOverturn', 'overturn'], ['mqOutbox', 'outbox'], ['mqReport', 'report']]
+type ScriptCall = (numberOfKeys: number, ...args: Array<string | number>) => Promise<unknown>
+/** The name a script is defined under on the connection (ioredis defineCommand). */
+const commandOf = (name: ScriptName): string => `moderato_${name}`
+type Spec<N extends ScriptName> = typeof SCRIPTS[N]
+type Parsed<N extends ScriptName> = ReturnType<Spec<N>['parse']>
 
 /** How many expired leases one claim gives back at most: a claim never holds Redis for long. */
 const SWEEP_LIMIT = 100
@@ -123,14 +119,16 @@ function fieldsOf (fields: string[]): Record<string, string> {
 
 export class SiteQueue {
   readonly keys: SiteKeys
-  private readonly r: RedisClient & QueueCommands
+  private readonly r: RedisClient
 
   constructor (redis: RedisClient, readonly site: string, private readonly options: QueueOptions) {
     this.keys = new SiteKeys(options.prefix, site)
     // defineCommand sends EVALSHA and falls back to EVAL once per connection: no script
     // text on the wire after the first call. The number of keys is the first argument.
-    for (const [name, file] of SCRIPTS) if (!(name in redis)) redis.defineCommand(name, { lua: script(file) })
-    this.r = redis as RedisClient & QueueCommands
+    for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
+      if (!(commandOf(name) in redis)) redis.defineCommand(commandOf(name), { lua: luaSource(name) })
+    }
+    this.r = redis
   }
 
   private get retentionMs (): number { return this.options.retentionMs ?? 0 }
@@ -148,15 +146,32 @@ export class SiteQueue {
     if (acked < wanted) throw new NotReplicated(wanted, acked)
   }
 
-  /** Runs a script with the site's keys and those of `ids` declared, then its own arguments. */
-  private async run (command: keyof QueueCommands, ids: string[], ...args: Array<string | number>): Promise<Reply> {
-    return await this.runFor(command, ids, undefined, ...args)
-  }
-
-  /** run(), with the keys of the comments' author declared too (scripts that record a decision). */
-  private async runFor (command: keyof QueueCommands, ids: string[], author: string | undefined, ...args: Array<string | number>): Promise<Reply> {
-    const { keys, args: head } = this.keys.scriptKeys(ids, { author, webhook: this.options.webhookSites?.has(this.site) === true, now: this.now() })
-    return await this.r[command](keys.length, ...keys, ...head, ...args)
+  /**
+   * Runs a script with the site's keys, those of the comments `ids` and of their `author`
+   * declared as its declaration says, and its arguments by name. Throws the QueueError of a
+   * declared refusal; otherwise waits for the replicas when the answer is acknowledged, and
+   * returns the parsed reply.
+   */
+  private async run<N extends ScriptName> (
+    name: N, on: { ids?: string[], author?: string | undefined }, args: ArgsOf<Spec<N>['args']>
+  ): Promise<Parsed<N>> {
+    const spec: Spec<ScriptName> = SCRIPTS[name]
+    const ids = on.ids ?? []
+    if ((spec.comments === 'one' && ids.length !== 1) || (spec.comments === 'none' && ids.length > 0)) {
+      throw new Error(`${spec.file}.lua takes ${spec.comments === 'one' ? 'one comment' : 'no comments'}, not ${ids.length}`)
+    }
+    const webhook = this.options.webhookSites?.has(this.site) === true
+    const { keys, args: head } = this.keys.scriptKeys(ids, { author: spec.author ? on.author : undefined, webhook, now: this.now() })
+    const call = (this.r as unknown as Record<string, ScriptCall>)[commandOf(name)]!
+    const raw = await call.call(this.r, keys.length, ...keys, ...head, ...argsInOrder(spec.args, args))
+    const reply = new Reply(spec.file, Array.isArray(raw) ? raw : [raw])
+    const head0 = reply.items[0]
+    if (typeof head0 === 'string' && (spec.refusals as readonly string[]).includes(head0)) {
+      throw new QueueError(head0 as QueueErrorCode, ids[0] ?? '', reply.length > 1 ? reply.decision(1) : undefined)
+    }
+    const parsed = spec.parse(reply) as Parsed<N>
+    if (spec.acknowledged) await this.replicated()
+    return parsed
   }
 
   /** The author id a comment was submitted with (records never change, so reading it first is safe). */
@@ -168,19 +183,17 @@ export class SiteQueue {
   async enqueue (
     record: CommentRecord, screening: Screening, verdict: { status: Status, lane: Lane, reason?: string, reasonCode?: string }
   ): Promise<EnqueueResult> {
-    const reply = await this.runFor('mqEnqueue', [record.id], authorId(record),
-      JSON.stringify(record), JSON.stringify(screening), verdict.status, verdict.lane,
-      verdict.reason ?? '', verdict.reasonCode ?? '', record.submittedBy, screening.rulesVersion, this.retentionMs,
-      fingerprint(record))
-    await this.replicated()
-    const [created, status, reason, stored] = reply as [number, Status, string, string]
-    // Same id, other fields: a second comment under a taken id, never a silent replay.
-    if (created === 2) throw new QueueError('ID_CONFLICT', record.id)
+    // Same id, other fields: ID_CONFLICT, a second comment under a taken id, never a silent replay.
+    const { created, status, reason, storedScreening } = await this.run('enqueue', { ids: [record.id], author: authorId(record) }, {
+      record: JSON.stringify(record), screening: JSON.stringify(screening), status: verdict.status, lane: verdict.lane,
+      reason: verdict.reason, reasonCode: verdict.reasonCode, submittedBy: record.submittedBy, rulesVersion: screening.rulesVersion,
+      retentionMs: this.retentionMs, fingerprint: fingerprint(record)
+    })
     return {
-      created: created === 1,
+      created,
       status,
-      ...(reason !== '' ? { reason } : {}),
-      screening: created === 1 ? screening : JSON.parse(stored) as Screening
+      ...(reason !== undefined ? { reason } : {}),
+      screening: storedScreening === undefined ? screening : JSON.parse(storedScreening) as Screening
     }
   }
 
@@ -193,7 +206,7 @@ export class SiteQueue {
       status: status as Status,
       lane: lane as QueueLane,
       screening: JSON.parse(screening) as Screening,
-      ...(decision !== undefined ? { decision: JSON.parse(decision) as Decision } : {}),
+      ...(decision !== undefined ? { decision: parseDecision(decision) } : {}),
       receivedAt: Number(receivedAt)
     }
   }
@@ -247,23 +260,21 @@ export class SiteQueue {
 
   /** Gives back the `expired` leases that have run out, then leases up to `max` of `ids` (in that order) to `holder`. */
   async take (holder: string, expired: string[], ids: string[], options: { max: number, leaseMs: number, lanes: QueueLane[] }): Promise<ClaimedItem[]> {
-    const reply = await this.run('mqClaim', [...expired, ...ids], holder, options.leaseMs, options.max, this.options.maxAttempts, options.lanes.join(' '), expired.length)
-    const items: ClaimedItem[] = []
-    for (let i = 0; i + 5 < reply.length; i += 6) {
-      items.push(this.claimed(String(reply[i + 1]), String(reply[i + 2]), reply[i + 3], reply[i + 4], reply[i + 5]))
-    }
-    return items
+    const rows = await this.run('claim', { ids: [...expired, ...ids] }, {
+      holder, leaseMs: options.leaseMs, max: options.max, maxAttempts: this.options.maxAttempts, lanes: options.lanes.join(' '), expired: expired.length
+    })
+    return rows.map((row) => this.claimed(row))
   }
 
   /** A leased comment as the moderator gets it, from its stored fields. */
-  private claimed (record: string, screening: string, attempts: unknown, expires: unknown, reports: unknown): ClaimedItem {
+  private claimed (row: Omit<ClaimedRow, 'id'>): ClaimedItem {
     return {
-      ...moderatorView(record),
+      ...moderatorView(row.record),
       site: this.site,
-      screening: JSON.parse(screening) as Screening,
-      attempts: Number(attempts),
-      leaseExpiresAt: Number(expires),
-      ...(typeof reports === 'string' && reports !== '' ? { reports: JSON.parse(reports) as ReaderReport[] } : {})
+      screening: JSON.parse(row.screening) as Screening,
+      attempts: row.attempts,
+      leaseExpiresAt: row.leaseExpiresAt,
+      ...(row.reports !== undefined ? { reports: JSON.parse(row.reports) as ReaderReport[] } : {})
     }
   }
 
@@ -282,10 +293,7 @@ export class SiteQueue {
   async report (
     id: string, report: { reporterId: string, reason: string, note?: string | undefined }, threshold: number
   ): Promise<{ outcome: ReportOutcome, status: Status, count: number }> {
-    const [code, status, count] = await this.run('mqReport', [id], report.reporterId, report.reason, report.note ?? '', threshold)
-    if (code === 'NOT_FOUND') throw new QueueError('NOT_FOUND', id)
-    await this.replicated()
-    return { outcome: code as ReportOutcome, status: status as Status, count: Number(count) }
+    return await this.run('report', { ids: [id] }, { reporterId: report.reporterId, reason: report.reason, note: report.note, threshold })
   }
 
   /** Gives the comment back, and keeps it from `holder`'s claims for `forMs`. */
@@ -303,7 +311,7 @@ export class SiteQueue {
     for (const [, fields] of rows) {
       const [who, record, screening, attempts, expires, reports] = (fields ?? []) as Array<string | null>
       if (who !== holder || record == null || screening == null) continue
-      items.push(this.claimed(record, screening, attempts, expires, reports))
+      items.push(this.claimed({ record, screening, attempts: Number(attempts), leaseExpiresAt: Number(expires), reports: reports ?? undefined }))
     }
     return items
   }
@@ -323,21 +331,20 @@ export class SiteQueue {
       // Gone with the retention, or (never) undecided: nothing to show.
       if (record == null || decision == null || status === 'pending') return
       const r = JSON.parse(record) as CommentRecord
-      recent.push({ id, articleId: r.articleId, text: r.text, status: status as Status, decision: JSON.parse(decision) as Decision })
+      recent.push({ id, articleId: r.articleId, text: r.text, status: status as Status, decision: parseDecision(decision) })
     })
     return { approved: Math.max(0, Number(counts[0] ?? 0)), rejected: Math.max(0, Number(counts[1] ?? 0)), recent }
   }
 
   private async lease (id: string, holder: string, op: 'extend' | 'release' | 'skip', leaseMs: number): Promise<number> {
-    const [code, expires] = await this.run('mqLease', [id], holder, op, leaseMs, this.options.maxAttempts)
-    if (code !== 'OK') throw new QueueError(code as QueueErrorCode, id)
-    return Number(expires)
+    return await this.run('lease', { ids: [id] }, { holder, op, ms: leaseMs, maxAttempts: this.options.maxAttempts })
   }
 
   /** Returns the decision and whether this call made it (false: the same decision was already recorded). */
   async decide (id: string, holder: string, decision: DecisionKind, reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
-    const reply = await this.runFor('mqDecide', [id], await this.authorOf(id), holder, decision, reason ?? '', note ?? '', this.options.maxAttempts, this.retentionMs)
-    return await this.decided(id, reply)
+    return await this.run('decide', { ids: [id], author: await this.authorOf(id) }, {
+      holder, decision, reason, note, maxAttempts: this.options.maxAttempts, retentionMs: this.retentionMs
+    })
   }
 
   /**
@@ -345,16 +352,7 @@ export class SiteQueue {
    * new decision and whether this call made it (false: the comment already stood so decided).
    */
   async overturn (id: string, by: string, decision: DecisionKind, reason?: string, note?: string): Promise<{ decision: Decision, changed: boolean }> {
-    const reply = await this.runFor('mqOverturn', [id], await this.authorOf(id), by, decision, reason ?? '', note ?? '', this.retentionMs)
-    return await this.decided(id, reply)
-  }
-
-  /** The answer of decide.lua or overturn.lua: the decision, or the refusal thrown. */
-  private async decided (id: string, [code, json]: Reply): Promise<{ decision: Decision, changed: boolean }> {
-    if (code === 'OK' || code === 'SAME') await this.replicated()
-    const parsed = typeof json === 'string' ? JSON.parse(json) as Decision : undefined
-    if (code === 'OK' || code === 'SAME') return { decision: parsed!, changed: code === 'OK' }
-    throw new QueueError(code as QueueErrorCode, id, parsed)
+    return await this.run('overturn', { ids: [id], author: await this.authorOf(id) }, { by, decision, reason, note, retentionMs: this.retentionMs })
   }
 
   /**
@@ -368,7 +366,7 @@ export class SiteQueue {
     const p = this.r.pipeline()
     p.zcount(k.leases, now, '+inf')
     p.zrangebyscore(k.leases, '-inf', `(${now}`, 'LIMIT', 0, 1000)
-    p.zcount(k.recent, now - 3600000, '+inf')
+    p.zcount(k.recent, now - RECENT_WINDOW_MS, '+inf')
     for (const lane of ALL_LANES) p.zcard(k.ready(lane)).zrange(k.ready(lane), '0', '0')
     const [leased, expiredIds, recent, ...perLane] = ((await p.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v })
     const expired = expiredIds as string[]
@@ -457,11 +455,11 @@ export class SiteQueue {
   }
 
   /**
-   * Webhook outbox (outbox.lua): leases up to `max` due events for `leaseMs`. Each is
+   * Webhook outbox (outbox-take.lua): leases up to `max` due events for `leaseMs`. Each is
    * "<feed entry id> <comment id>".
    */
   async outboxTake (max: number, leaseMs: number): Promise<string[]> {
-    return (await this.run('mqOutbox', [], 'take', max, leaseMs)).map(String)
+    return await this.run('outboxTake', {}, { max, leaseMs })
   }
 
   /**
@@ -469,12 +467,12 @@ export class SiteQueue {
    * `jitter`; returns its tries so far (0: another process finished it).
    */
   async outboxRetry (member: string, backoff: { baseMs: number, maxMs: number, jitter: number }): Promise<number> {
-    return Number(await this.run('mqOutbox', [], 'retry', member, backoff.baseMs, backoff.maxMs, backoff.jitter))
+    return await this.run('outboxRetry', {}, { member, ...backoff })
   }
 
   /** The event is delivered or given up; false when another process had finished it. */
   async outboxDone (member: string): Promise<boolean> {
-    return Number(await this.run('mqOutbox', [], 'done', member)) === 1
+    return await this.run('outboxDone', {}, { member })
   }
 
   /**
@@ -521,7 +519,7 @@ export class SiteQueue {
       for (const [i, item] of page.items.entries()) {
         const [record, screening, decision, status] = (rows[i]?.[1] ?? []) as Array<string | null>
         if (record === null || record === undefined || decision === null || decision === undefined) continue
-        const d = JSON.parse(decision) as Decision
+        const d = parseDecision(decision)
         yield { ...moderatorView(record), site: this.site, status: status as Status, decision: { ...d, decidedAt: new Date(d.decidedAt).toISOString() }, screening: JSON.parse(screening ?? 'null') as Screening, feedId: item.cursor }
       }
       after = page.next ?? undefined

@@ -1,17 +1,17 @@
 -- Lease comments to one moderator, in the order the caller found them (most urgent lane
 -- first, oldest first: SiteQueue.claim peeks at the lanes, then calls this with the ids).
--- Comment ids: first ARG[6] whose leases looked expired, then the candidates to claim.
--- ARG[1] holder  ARG[2] lease ms  ARG[3] max  ARG[4] max attempts  ARG[5] lanes allowed (space-separated)
--- ARG[6] how many of the ids are expired-lease candidates
+-- Comment ids: first A.expired whose leases looked expired, then the candidates to claim.
+-- Up to A.max of them are leased to A.holder for A.leaseMs, from the lanes A.lanes names
+-- (space-separated); A.maxAttempts deliveries send a comment to the dead-letter lane.
 -- Expired leases are requeued first (re-checked here against Redis's clock), so a comment
 -- left by a closed tab comes back. A candidate another moderator took meanwhile is passed
 -- over, and so is one this holder skipped a short while ago (lease.lua's skip).
 -- Returns a flat list: id, record JSON, screening JSON, attempts, lease expiry ms, readers'
 -- reports JSON ("" if none), … per comment.
-local holder, lease, max, max_attempts = ARG[1], tonumber(ARG[2]), tonumber(ARG[3]), tonumber(ARG[4])
+local holder, lease, max, max_attempts = A.holder, A.leaseMs, A.max, A.maxAttempts
 local allowed = {}
-for lane in string.gmatch(ARG[5], '%S+') do allowed[lane] = true end
-local expired = tonumber(ARG[6])
+for lane in string.gmatch(A.lanes, '%S+') do allowed[lane] = true end
+local expired = A.expired
 local now = now_ms()
 for i = 1, expired do
   local id = IDS[i]

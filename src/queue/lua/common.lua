@@ -1,4 +1,6 @@
--- Shared helpers, prepended to every script (see script() in site-queue.ts). Not a script of its own.
+-- Shared helpers, put before every script (luaSource in scripts.ts, which also defines the
+-- constants RECENT_WINDOW_MS, DEAD_LANE and REPORTED_LANE first, and the script's named
+-- arguments, A, after this). Not a script of its own.
 -- Calling convention (SiteKeys.scriptKeys): KEYS[1] leases zset, KEYS[2] seq counter,
 -- KEYS[3] decisions stream, KEYS[4] recent-decisions zset, KEYS[5] webhook outbox zset,
 -- KEYS[6] outbox waiting hash, KEYS[7] outbox tries hash, then one ready zset per lane in the
@@ -7,7 +9,7 @@
 -- when the caller names the comments' author, that author's decision counts (hash) and
 -- recent decided ids (list). ARGV[2] is 1 when the site has a webhook. ARGV[3] is the time
 -- (ms since the epoch): the caller's clock, not Redis TIME, so that tests can move it. The
--- script's own arguments follow (ARG[1], ARG[2] …).
+-- script's own arguments follow: ARG, which scripts read by name through A.
 -- Every key a script touches is declared, so the scripts are correct on Redis Cluster.
 
 local LEASES, SEQ, DECISIONS, RECENT = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -43,7 +45,7 @@ end
 
 -- A decision for the site's webhook (src/webhooks/): due now, unless an earlier event of the
 -- same comment is still in the outbox, in which case it waits its turn (events of a comment
--- are delivered in order). outbox.lua's done lets the next one in.
+-- are delivered in order). outbox-done.lua lets the next one in.
 local function outbox_add(entry, id, now)
   local waiting = redis.call('HGET', OUTBOX_WAIT, id)
   if waiting then
@@ -80,7 +82,7 @@ local function feed_decision(id, status, reason, by, now, retention, record, ove
   end
   if WEBHOOK then outbox_add(entry, id, now) end
   redis.call('ZADD', RECENT, now, id)
-  redis.call('ZREMRANGEBYSCORE', RECENT, '-inf', now - 3600000)
+  redis.call('ZREMRANGEBYSCORE', RECENT, '-inf', now - RECENT_WINDOW_MS)
   if AUTHOR_COUNTS then
     redis.call('HINCRBY', AUTHOR_COUNTS, status, 1)
     if overturned then redis.call('HINCRBY', AUTHOR_COUNTS, overturned.decision == 'approve' and 'approved' or 'rejected', -1) end
@@ -106,7 +108,7 @@ end
 -- The lane a comment whose lease ran out goes back to: its own, or the dead-letter lane once
 -- it has been delivered max_attempts times. (site-queue.ts's returnLane says the same for stats.)
 local function return_lane(lane, attempts, max_attempts)
-  if tonumber(attempts) >= max_attempts then return 'dead' end
+  if tonumber(attempts) >= max_attempts then return DEAD_LANE end
   return lane
 end
 
@@ -124,7 +126,7 @@ local function requeue_expired(id, now, max_attempts)
   history(id, { type = 'lease-expired', at = now, by = f[5], attempt = tonumber(f[4]) })
   local lane = return_lane(f[2], f[4], max_attempts)
   if lane ~= f[2] then
-    redis.call('HSET', c, 'lane', 'dead')
+    redis.call('HSET', c, 'lane', DEAD_LANE)
     history(id, { type = 'dead-lettered', at = now, attempts = tonumber(f[4]) })
   end
   redis.call('ZADD', READY[lane], f[3], id)

@@ -1,5 +1,5 @@
 -- A reader reports a comment. One comment id.
--- ARG[1] reporter id  ARG[2] reason code  ARG[3] note  ARG[4] the reason's threshold
+-- A.reporterId; A.reason: a reason code; A.note ('' when none); A.threshold: the reason's.
 -- Every report goes into the history, and the first 50 into the record the moderator sees.
 -- A reporter counts once per comment. Only reports on an approved (published) comment count
 -- towards sending it back to review: reports on a pending or rejected one are kept and change
@@ -9,7 +9,7 @@
 -- {"NOT_FOUND"}. REPEATED: this reporter had reported the comment already.
 local id = IDS[1]
 local c = C[id]
-local reporter, reason, note = ARG[1], ARG[2], ARG[3]
+local reporter, reason, note = A.reporterId, A.reason, A.note
 local f = redis.call('HMGET', c, 'status', 'seq', 'reportCounts', 'reports')
 if not f[1] then return { 'NOT_FOUND' } end
 local now = now_ms()
@@ -25,14 +25,14 @@ if f[1] ~= 'approved' then return { 'KEPT', f[1], 0 } end
 local counts = cjson.decode(f[3] or '{}')
 local count = (counts[reason] or 0) + 1
 counts[reason] = count
-if count < tonumber(ARG[4]) then
+if count < A.threshold then
   redis.call('HSET', c, 'reportCounts', cjson.encode(counts))
   return { 'COUNTED', 'approved', count }
 end
 -- Back to review: pending in the reported lane, kept however long review takes.
-redis.call('HSET', c, 'status', 'pending', 'lane', 'reported', 'reportCounts', '{}', 'attempts', 0)
-redis.call('ZADD', READY['reported'], f[2], id)
+redis.call('HSET', c, 'status', 'pending', 'lane', REPORTED_LANE, 'reportCounts', '{}', 'attempts', 0)
+redis.call('ZADD', READY[REPORTED_LANE], f[2], id)
 redis.call('PERSIST', c)
 redis.call('PERSIST', H[id])
-history(id, { type = 'queued', at = now, lane = 'reported', reason = reason, reports = count })
+history(id, { type = 'queued', at = now, lane = REPORTED_LANE, reason = reason, reports = count })
 return { 'REOPENED', 'pending', count }
