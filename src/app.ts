@@ -135,7 +135,9 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     closing = true
     // destroy() on the request destroys its connection (and is safe on inject()'s requests).
-    for (const raw of receiving) raw.destroy()
+    // `complete`, not 'end': a body that has fully arrived may not be read yet (its request
+    // waits in a hook, such as the rate limiter's Redis), and that request finishes.
+    for (const raw of receiving) if (!raw.complete) raw.destroy()
   })
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
