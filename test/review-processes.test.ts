@@ -11,7 +11,7 @@ const a = startServer(t, env)
 const b = startServer(t, env)
 const [baseA, baseB] = await Promise.all([a.address, b.address])
 
-interface Reply { items: Array<{ id: string }>, leased: number, lanes: Record<string, { depth: number }> }
+interface Reply { items: Array<{ id: string, leaseExpiresAt: string }>, leased: number, lanes: Record<string, { depth: number }> }
 
 async function call (base: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number, json: Reply }> {
   const res = await fetch(`${base}${path}`, {
@@ -26,25 +26,31 @@ const TOTAL = 240
 await Promise.all(Array.from({ length: TOTAL }, (_, i) =>
   call(i % 2 === 0 ? baseA : baseB, KEYS.site, 'POST', '/v1/comments', { id: `p${i}`, articleId: 'a', text: `Comment number ${i} about the new bridge.` })))
 
+const LEASE_MS = 5000
+
 t.test('moderators on two processes; one process is SIGKILLed mid-decisions', async (t) => {
-  const claimedBy = new Map<string, string>()
+  // Who holds each comment, and until when (the server's clock): a second claim is a double
+  // claim only if it began before the first lease ran out. A lease of process A's
+  // moderators runs out after A is killed, and B's moderators rightly take the comment then.
+  const claimedBy = new Map<string, { name: string, until: number }>()
   const doubleClaims: string[] = []
   let decided = 0
   let killed = false
   const moderator = async (name: keyof typeof KEYS, base: string): Promise<void> => {
     for (;;) {
-      let items: Array<{ id: string }>
+      let items: Array<{ id: string, leaseExpiresAt: string }>
       try {
-        const res = await call(base, KEYS[name], 'POST', '/v1/review/claim', { max: 3, leaseSeconds: 5 })
+        const res = await call(base, KEYS[name], 'POST', '/v1/review/claim', { max: 3, leaseSeconds: LEASE_MS / 1000 })
         items = res.json.items
       } catch {
         return // this process was killed
       }
       if (items.length === 0) return
-      for (const { id } of items) {
+      for (const { id, leaseExpiresAt } of items) {
+        const until = Date.parse(leaseExpiresAt)
         const holder = claimedBy.get(id)
-        if (holder !== undefined) doubleClaims.push(`${id}: ${holder} and ${name}`)
-        claimedBy.set(id, name)
+        if (holder !== undefined && until - LEASE_MS < holder.until) doubleClaims.push(`${id}: ${holder.name} and ${name}`)
+        claimedBy.set(id, { name, until })
         try {
           const res = await call(base, KEYS[name], 'POST', `/v1/review/${id}/decision`, { decision: Number(id.slice(1)) % 2 === 0 ? 'approve' : 'reject', reason: Number(id.slice(1)) % 2 === 0 ? undefined : 'off-topic' })
           if (res.status === 200) decided++
