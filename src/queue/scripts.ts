@@ -39,6 +39,9 @@ export interface Script<S extends ArgTypes, R> {
   parse: (reply: Reply) => R
 }
 
+/** Lua has no absent value in a string field: the scripts write '' for "none", read back here. */
+export const orAbsent = (v: string | null | undefined): string | undefined => v === undefined || v === null || v === '' ? undefined : v
+
 /** A script reply answered something its declaration does not allow: a bug, never the client's fault. */
 export class ScriptReplyError extends Error {
   constructor (file: string, items: readonly unknown[], what: string) {
@@ -62,8 +65,8 @@ export class Reply {
   /** Text the script writes as '' for "none". */
   optional (i: number): string | undefined {
     const v = this.items[i]
-    if (v === undefined || v === null || v === '') return undefined
-    return typeof v === 'string' ? v : this.fail(i, 'text')
+    if (v !== undefined && v !== null && typeof v !== 'string') return this.fail(i, 'text')
+    return orAbsent(v)
   }
 
   number (i: number): number {

@@ -19,7 +19,7 @@ import {
   type ClaimedItem, type CommentRecord, type DecidedComment, type Decision, type EnqueueResult,
   type HistoryEvent, type Overturned, type QueueErrorCode, type QueueStats, type ReaderReport, type ReportOutcome, type StoredComment
 } from './records.js'
-import { argsInOrder, luaSource, Reply, SCRIPTS, type ArgsOf, type ClaimedRow, type ScriptName } from './scripts.js'
+import { argsInOrder, luaSource, orAbsent, Reply, SCRIPTS, type ArgsOf, type ClaimedRow, type ScriptName } from './scripts.js'
 
 type ScriptCall = (numberOfKeys: number, ...args: Array<string | number>) => Promise<unknown>
 /** The name a script is defined under on the connection (ioredis defineCommand). */
@@ -95,13 +95,14 @@ const authorId = (record: CommentRecord): string | undefined => typeof record.au
 /** A replaced decision as the feed entry stores it (Lua writes "" for no reason). */
 function overturnedOf (json: string): Overturned {
   const o = JSON.parse(json) as Overturned
-  return { decision: o.decision, ...(o.reason !== undefined && o.reason !== '' ? { reason: o.reason } : {}), decidedBy: o.decidedBy, decidedAt: Number(o.decidedAt) }
+  const reason = orAbsent(o.reason)
+  return { decision: o.decision, ...(reason !== undefined ? { reason } : {}), decidedBy: o.decidedBy, decidedAt: Number(o.decidedAt) }
 }
 
 /** A decisions stream entry as a feed entry. */
 function feedEntryOf ([cursor, fields]: [string, string[]]): FeedEntry {
   const f = fieldsOf(fields)
-  const orNull = (v: string | undefined): string | null => v === '' || v === undefined ? null : v
+  const orNull = (v: string | undefined): string | null => orAbsent(v) ?? null
   const overturns = orNull(f.overturns)
   // Entries written before they named the article and author (or migrated) have null.
   return {
