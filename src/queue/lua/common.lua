@@ -32,9 +32,6 @@ do
 end
 
 local NOW = tonumber(ARGV[3])
-local function now_ms()
-  return NOW
-end
 
 -- Append events to a comment's history, several in one RPUSH.
 local function history(id, ...)

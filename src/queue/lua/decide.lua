@@ -15,7 +15,7 @@ if f[1] ~= 'pending' then
   if d.decision == decision and d.decidedBy == holder and (d.reason or '') == reason then return { 'SAME', f[4] } end
   return { 'ALREADY_DECIDED', f[4] }
 end
-local now = now_ms()
+local now = NOW
 local problem = lease_problem(id, holder, f[2], f[3], f[5], now, A.maxAttempts)
 if problem then return { problem } end
 local status = (decision == 'approve') and 'approved' or 'rejected'

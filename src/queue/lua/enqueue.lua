@@ -15,7 +15,7 @@ if redis.call('EXISTS', c) == 1 then
   if f[4] and f[4] ~= A.fingerprint then return { 'ID_CONFLICT' } end
   return { 'REPLAYED', f[1], f[2] or '', f[3] }
 end
-local now = now_ms()
+local now = NOW
 -- The place in line: arrival time in ms, then a counter, so that lanes of different sites
 -- compare by age (a moderator's claim across sites) and a site's own order is exact up to
 -- 1,000 comments in one millisecond.

@@ -11,7 +11,7 @@ local c = C[id]
 local f = redis.call('HMGET', c, 'status', 'holder', 'leaseExpiresAt', 'lane', 'seq', 'expiredHolder')
 if not f[1] then return { 'NOT_FOUND' } end
 if f[1] ~= 'pending' then return { 'DECIDED' } end
-local now = now_ms()
+local now = NOW
 local problem = lease_problem(id, holder, f[2], f[3], f[6], now, A.maxAttempts)
 if problem then return { problem } end
 if op == 'extend' then

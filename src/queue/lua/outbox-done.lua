@@ -1,6 +1,6 @@
 -- The outbox event A.member (see outbox-take.lua) was delivered or given up. The comment's
 -- next event, if one waits, is due now. Returns 1, or 0 when another process had finished it.
-local now = now_ms()
+local now = NOW
 local member = A.member
 if redis.call('ZREM', OUTBOX, member) == 0 then return 0 end
 redis.call('HDEL', OUTBOX_TRIES, member)

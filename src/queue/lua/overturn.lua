@@ -15,7 +15,7 @@ if not f[1] then return { 'NOT_FOUND' } end
 if f[1] == 'pending' then return { 'NOT_DECIDED' } end
 local old = cjson.decode(f[2])
 if old.decision == decision and (old.reason or '') == reason then return { 'SAME', f[2] } end
-local now = now_ms()
+local now = NOW
 local status = (decision == 'approve') and 'approved' or 'rejected'
 local replaced = { decision = old.decision, reason = old.reason or '', decidedBy = old.decidedBy, decidedAt = old.decidedAt }
 local d = { decision = decision, reason = reason, note = A.note, decidedBy = by, decidedAt = now, overturns = replaced }

@@ -12,7 +12,7 @@ local c = C[id]
 local reporter, reason, note = A.reporterId, A.reason, A.note
 local f = redis.call('HMGET', c, 'status', 'seq', 'reportCounts', 'reports')
 if not f[1] then return { 'NOT_FOUND' } end
-local now = now_ms()
+local now = NOW
 local first = redis.call('HSETNX', c, 'reporter:' .. reporter, reason) == 1
 history(id, { type = 'reported', at = now, reporterId = reporter, reason = reason, note = note, counted = first })
 if not first then return { 'REPEATED', f[1], 0 } end
