@@ -191,17 +191,22 @@ export interface ModelThresholds {
 
 export interface ModelSpan { start: number, end: number, kind: ModelKind, score: number, first: number, last: number, aimed?: true }
 
+/** What the comment's other evidence says about a run (see modelSpans). */
+export interface RunContext {
+  /** Whether the run (tokens first..last) is aimed at someone; asked only of runs between `aimed` and `flag`. */
+  isAimed?: (first: number, last: number) => boolean
+  /** The lists or patterns already flagged this comment: it is hostile by ops' own rules, so
+   * its runs need only reach `within`, as if one of them had reached `flag`. */
+  flagged?: boolean
+}
+
 /**
  * Runs of neighbouring tokens (same sentence) that score at least `extend`, kept by the
- * thresholds above. The run's class is its best token's class. `isAimed` tells whether a
- * run (tokens first..last) is aimed at someone; it is asked only of runs between `aimed`
- * and `flag`. Linear in the tokens.
+ * thresholds above. The run's class is its best token's class. Linear in the tokens.
  */
-export function modelSpans (
-  tokens: Token[], scores: TokenScore[], thresholds: ModelThresholds, isAimed?: (first: number, last: number) => boolean
-): ModelSpan[] {
+export function modelSpans (tokens: Token[], scores: TokenScore[], thresholds: ModelThresholds, context: RunContext = {}): ModelSpan[] {
   const runs: ModelSpan[] = []
-  let gated = false
+  let gated = context.flagged === true
   let i = 0
   while (i < tokens.length) {
     if (scores[i]!.toxic < thresholds.extend) { i++; continue }
@@ -214,7 +219,7 @@ export function modelSpans (
     const s = scores[best]!
     const run: ModelSpan = { start: tokens[i]!.start, end: tokens[j]!.end, kind: s.kind, score: s.toxic, first: i, last: j }
     if (s.toxic >= (thresholds.flag[s.kind] ?? 1)) gated = true
-    else if (thresholds.aimed !== undefined && s.toxic >= thresholds.aimed && isAimed?.(i, j) === true) gated = run.aimed = true
+    else if (thresholds.aimed !== undefined && s.toxic >= thresholds.aimed && context.isAimed?.(i, j) === true) gated = run.aimed = true
     runs.push(run)
     i = j + 1
   }

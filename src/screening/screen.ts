@@ -102,7 +102,10 @@ function modelPhase (ctx: Context, setup: ScreeningModel, flags: RawFlag[]): voi
   // Said of a target by the grammar, and not in a report that condemns the attack.
   const isAimed = (first: number, last: number): boolean =>
     ctx.sentenceHasTarget(first) && isSaidOf(ctx.tokens, ctx.kinds, first) && !isTakenBack(ctx.tokens, first, last)
-  for (const s of modelSpans(ctx.tokens, scores, setup.thresholds, isAimed)) {
+  // A comment the lists or patterns flagged is hostile already: the model adds the phrases
+  // around that evidence without flagging one more ordinary comment.
+  const flagged = flags.length > 0
+  for (const s of modelSpans(ctx.tokens, scores, setup.thresholds, { isAimed, flagged })) {
     // Spans come in text order: sweep the rules' flags that start before this span ends.
     while (r < ruled.length && ruled[r]![0] < s.end) reach = Math.max(reach, ruled[r++]![1])
     if (reach > s.start) continue

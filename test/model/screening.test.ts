@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadRules, RulesLoadError } from '../../src/rules/load.js'
 import { screen } from '../../src/screening/screen.js'
+import { scoreTokens } from '../../src/screening/model.js'
+import { tokenize } from '../../src/screening/tokenize.js'
 import type { ModelManifest } from '../../src/model/file.js'
 import { auth, buildTestApp, KEYS, MODEL_DIR, RULES_DIR, startRedis } from '../helper.js'
 import { copyRules, edit } from '../rules/helper.js'
@@ -29,6 +31,16 @@ t.test('ordinary and identity statements are left alone', async (t) => {
     'Black families moved into the area in the 1950s.',
     'Thank you for this careful article about the new bridge.'
   ]) t.same(run(text).screening.flags, [], text)
+})
+
+t.test('a comment the rules flagged shows the model\'s weaker phrases too; the same words alone stay unflagged', async (t) => {
+  const text = 'Deport all the Somalis. Their leaders are lazy garbage.'
+  const thresholds = ruleset.model!.thresholds
+  const { tokens } = tokenize(text)
+  const best = Math.max(...scoreTokens(ruleset.model!.model, tokens).map((s) => s.toxic))
+  t.ok(best >= thresholds.within && best < Math.min(...Object.values(thresholds.flag)), 'no word reaches the model\'s own gate, one reaches within')
+  t.same(run(text).screening.flags.map((f) => f.rule), ['pattern:group-removal', 'model:insult'], 'the pattern opens the gate')
+  t.same(modelFlags('Their leaders are lazy garbage.'), [], 'alone, the same sentence has no model flag')
 })
 
 t.test('policy.yaml switches the model off, and its thresholds and lanes apply', async (t) => {

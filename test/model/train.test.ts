@@ -76,11 +76,20 @@ t.test('spans: a run aimed at someone flags from the aimed threshold', async (t)
   const asked: Array<[number, number]> = []
   const aimedAt = (hit: number) => (first: number, last: number): boolean => { asked.push([first, last]); return first <= hit && hit <= last }
   const scores = s([0.1, 0.6, 0.2, 0.45, 0.1])
-  t.same(modelSpans(tokens, scores, th, aimedAt(1)).map((x) => [x.start, x.end, x.aimed]), [[3, 5, true]], 'the aimed run at 0.6 opens the gate; the run at 0.45 stays below both bars')
+  t.same(modelSpans(tokens, scores, th, { isAimed: aimedAt(1) }).map((x) => [x.start, x.end, x.aimed]), [[3, 5, true]], 'the aimed run at 0.6 opens the gate; the run at 0.45 stays below both bars')
   t.same(asked, [[1, 1]], 'only runs between aimed and flag are asked whether they are aimed')
-  t.same(modelSpans(tokens, scores, th, aimedAt(3)), [], 'a run below the aimed threshold is not flagged however aimed')
-  t.same(modelSpans(tokens, scores, { ...th, aimed: undefined }, aimedAt(1)), [], 'without an aimed threshold, aim changes nothing')
+  t.same(modelSpans(tokens, scores, th, { isAimed: aimedAt(3) }), [], 'a run below the aimed threshold is not flagged however aimed')
+  t.same(modelSpans(tokens, scores, { ...th, aimed: undefined }, { isAimed: aimedAt(1) }), [], 'without an aimed threshold, aim changes nothing')
   t.same(modelSpans(tokens, scores, th), [], 'without a way to tell aim, nothing is aimed')
+})
+
+t.test('spans: a comment the rules flagged needs no run at the gate, only within', async (t) => {
+  const { tokens } = tokenize('aa bb cc dd ee')
+  const scores: TokenScore[] = [0.1, 0.6, 0.2, 0.4, 0.1].map((v) => ({ toxic: v, kind: 'insult', kindScore: v }))
+  const th = { flag: { insult: 0.8, 'identity-attack': 0.8, threat: 0.8, profanity: 0.8 }, within: 0.5, extend: 0.3 }
+  t.same(modelSpans(tokens, scores, th), [], 'no run reaches the gate: nothing')
+  t.same(modelSpans(tokens, scores, th, { flagged: true }).map((x) => [x.start, x.end]), [[3, 5]], 'flagged by the rules: the run at 0.6 shows, the one at 0.4 stays below within')
+  t.same(modelSpans(tokens, scores, th, { flagged: false }), [], 'not flagged: the gate is as before')
 })
 
 t.test('labels: a token is toxic when half of the raters marked it, with their type', async (t) => {
