@@ -200,6 +200,10 @@ export interface RunContext {
   flagged?: boolean
 }
 
+/** A class whose threshold is 1 is switched off: no phrase of it flags, aimed or not. */
+const isAimable = (thresholds: ModelThresholds, s: TokenScore): boolean =>
+  thresholds.aimed !== undefined && s.toxic >= thresholds.aimed && (thresholds.flag[s.kind] ?? 1) < 1
+
 /**
  * Runs of neighbouring tokens (same sentence) that score at least `extend`, kept by the
  * thresholds above. The run's class is its best token's class. Linear in the tokens.
@@ -219,7 +223,7 @@ export function modelSpans (tokens: Token[], scores: TokenScore[], thresholds: M
     const s = scores[best]!
     const run: ModelSpan = { start: tokens[i]!.start, end: tokens[j]!.end, kind: s.kind, score: s.toxic, first: i, last: j }
     if (s.toxic >= (thresholds.flag[s.kind] ?? 1)) gated = true
-    else if (thresholds.aimed !== undefined && s.toxic >= thresholds.aimed && context.isAimed?.(i, j) === true) gated = run.aimed = true
+    else if (isAimable(thresholds, s) && context.isAimed?.(i, j) === true) gated = run.aimed = true
     runs.push(run)
     i = j + 1
   }

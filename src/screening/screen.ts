@@ -9,7 +9,7 @@
 import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
 import { respell } from './respell.js'
-import { classifyTargets, findTarget, isSaidOf, targetExtent } from './targets.js'
+import { classifyTargets, findTarget, isAddressed, isSaidOf, targetExtent } from './targets.js'
 import { isTakenBack } from './context.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
@@ -101,7 +101,8 @@ function modelPhase (ctx: Context, setup: ScreeningModel, flags: RawFlag[]): voi
   let reach = -1
   // Said of a target by the grammar, and not in a report that condemns the attack.
   const isAimed = (first: number, last: number): boolean =>
-    ctx.sentenceHasTarget(first) && isSaidOf(ctx.tokens, ctx.kinds, first) && !isTakenBack(ctx.tokens, first, last)
+    ((ctx.sentenceHasTarget(first) && isSaidOf(ctx.tokens, ctx.kinds, first)) || isAddressed(ctx.tokens, first, last)) &&
+    !isTakenBack(ctx.tokens, first, last)
   // A comment the lists or patterns flagged is hostile already: the model adds the phrases
   // around that evidence without flagging one more ordinary comment.
   const flagged = flags.length > 0

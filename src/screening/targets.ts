@@ -177,3 +177,30 @@ export function isSaidOf (tokens: Token[], kinds: Array<TargetKind | undefined>,
   const subject = tokens[i - 1]
   return subject !== undefined && subject.sentence === sentence && at.pause !== true && kinds[i - 1] !== undefined
 }
+
+// "these losers", "those fools", "what a clown": words that point at whoever the phrase names.
+const POINTERS = new Set(['these', 'those'])
+const EXCLAIMING = new Set(['what', 'such'])
+/** Words that may stand between a pointing word and the phrase: "those two pathetic losers". */
+const MAX_POINTED_GAP = 2
+/** The longest phrase that can be called out after a comma at a sentence's end: ", trash man." */
+const MAX_CALLED_OUT = 2
+
+/**
+ * Whether the phrase (tokens first..last) names someone by itself, so that the model's
+ * aimed threshold applies to it as to a phrase said of a target:
+ * - after a pointing word: "these lazy losers", "what a clown", "such an idiot";
+ * - called out after a comma at the end of a sentence: "Too bad, trash man."
+ * A phrase alone in its sentence is not enough: "Crap." and "Silly!" are exclamations.
+ */
+export function isAddressed (tokens: Token[], first: number, last: number): boolean {
+  const sentence = tokens[first]!.sentence
+  const same = (i: number): boolean => i >= 0 && i < tokens.length && tokens[i]!.sentence === sentence
+  if (same(first - 1) && tokens[first]!.pause === true) return !same(last + 1) && last - first < MAX_CALLED_OUT
+  for (let i = first - 1, gap = 0; gap <= MAX_POINTED_GAP && same(i) && tokens[i + 1]!.pause !== true; i--, gap++) {
+    const word = tokens[i]!.norm
+    if (POINTERS.has(word)) return true
+    if ((word === 'a' || word === 'an') && same(i - 1) && tokens[i]!.pause !== true && EXCLAIMING.has(tokens[i - 1]!.norm)) return true
+  }
+  return false
+}

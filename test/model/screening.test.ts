@@ -76,6 +76,14 @@ t.test('aimed at someone, a phrase needs less of the model: as for aimed lists, 
     t.same(modelFlags(benign, aimed), [], benign)
   }
   t.same(modelFlags('the lazy troll argument again', aimed), [], 'the same words aimed at no one')
+  t.same(modelFlags('These trolls post all day.', aimed), ['insult: trolls'], '"these" points at whoever the phrase names')
+  t.same(modelFlags('Those two trolls post all day.', aimed), ['insult: trolls'], 'a word or two may stand between')
+  t.same(modelFlags('These trolls post all day.', unaimed), [], 'pointed-at phrases use the aimed threshold too')
+  t.same(modelFlags('Honestly, what a lazy troll.', aimed), ['insult: lazy troll'], '"what a" before the phrase')
+  t.same(modelFlags('Go back to your cave, lazy troll.', aimed), ['insult: lazy troll'], 'called out at the end of a sentence, after a comma')
+  t.same(modelFlags('lazy troll, go back to your cave.', unaimed), [], 'a phrase that opens a sentence is not addressed')
+  t.same(modelFlags('Go back to your cave, lazy troll.', unaimed), [], 'addressed phrases use the aimed threshold too')
+  t.same(modelFlags('These are not lazy trolls.', aimed), [], 'negated')
 })
 
 t.test('the model never rejects a comment by itself', async (t) => {

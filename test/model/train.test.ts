@@ -81,6 +81,7 @@ t.test('spans: a run aimed at someone flags from the aimed threshold', async (t)
   t.same(modelSpans(tokens, scores, th, { isAimed: aimedAt(3) }), [], 'a run below the aimed threshold is not flagged however aimed')
   t.same(modelSpans(tokens, scores, { ...th, aimed: undefined }, { isAimed: aimedAt(1) }), [], 'without an aimed threshold, aim changes nothing')
   t.same(modelSpans(tokens, scores, th), [], 'without a way to tell aim, nothing is aimed')
+  t.same(modelSpans(tokens, scores, { ...th, flag: { ...th.flag, insult: 1 } }, { isAimed: aimedAt(1) }), [], 'a class at threshold 1 is off, aimed or not')
 })
 
 t.test('spans: a comment the rules flagged needs no run at the gate, only within', async (t) => {
