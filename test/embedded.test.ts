@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { DataDirInUse, RedisServerMissing, startEmbeddedRedis } from '../src/redis/embedded.js'
-import { startServer, tempDir, API_KEYS, KEYS, comment, ROOT, NO_CHILD_COVERAGE } from './helper.js'
+import { startServer, tempDir, until, API_KEYS, KEYS, comment, ROOT, NO_CHILD_COVERAGE } from './helper.js'
 
 const OWNER_FILE = 'moderato-embedded.json'
 
@@ -158,6 +158,8 @@ t.test('the service starts its redis-server again when it dies, and every accept
   t.equal(await submit('before-the-crash'), 202)
   const { redisPid } = JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as { redisPid: number }
   process.kill(redisPid, 'SIGKILL')
+  // The signal lands a moment later: a write sent at once could still reach the old process.
+  await until(t, 'the service saw its redis-server die', () => /embedded redis-server died/.test(server.output()))
   // Writes answer 503 until it is back, then 202 again, without restarting the service.
   const deadline = Date.now() + 20000
   let status = 0
@@ -167,5 +169,5 @@ t.test('the service starts its redis-server again when it dies, and every accept
   t.match(health, { status: 'ok', embeddedRedisRestarts: 1 })
   const kept = await fetch(`${base}/v1/comments/before-the-crash`, { headers: { authorization: `Bearer ${KEYS.site}` } })
   t.equal(kept.status, 200, 'the comment accepted before the crash is still there')
-  t.match(server.output(), /embedded redis-server died; starting it again/)
+  t.match(server.output(), /embedded redis-server died; starting it again/, 'and says so')
 })
