@@ -200,9 +200,11 @@ export interface RunContext {
   flagged?: boolean
 }
 
-/** A class whose threshold is 1 is switched off: no phrase of it flags, aimed or not. */
+/** A class whose threshold is 1 (or unset) is switched off: no phrase of it flags, however the gate opened. */
+const isOn = (thresholds: ModelThresholds, kind: ModelKind): boolean => (thresholds.flag[kind] ?? 1) < 1
+
 const isAimable = (thresholds: ModelThresholds, s: TokenScore): boolean =>
-  thresholds.aimed !== undefined && s.toxic >= thresholds.aimed && (thresholds.flag[s.kind] ?? 1) < 1
+  thresholds.aimed !== undefined && s.toxic >= thresholds.aimed && isOn(thresholds, s.kind)
 
 /**
  * Runs of neighbouring tokens (same sentence) that score at least `extend`, kept by the
@@ -228,5 +230,5 @@ export function modelSpans (tokens: Token[], scores: TokenScore[], thresholds: M
     i = j + 1
   }
   if (!gated) return []
-  return runs.filter((r) => r.aimed === true || r.score >= Math.min(thresholds.within, thresholds.flag[r.kind] ?? 1))
+  return runs.filter((r) => isOn(thresholds, r.kind) && (r.aimed === true || r.score >= Math.min(thresholds.within, thresholds.flag[r.kind]!)))
 }

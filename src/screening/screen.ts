@@ -99,7 +99,8 @@ function modelPhase (ctx: Context, setup: ScreeningModel, flags: RawFlag[]): voi
   const ruled = flags.map((f) => [f.start, f.end] as const).sort((a, b) => a[0] - b[0])
   let r = 0
   let reach = -1
-  // Said of a target by the grammar, and not in a report that condemns the attack.
+  // Said of a target by the grammar or pointed at someone ("these trolls"), and not in a
+  // report that condemns the attack.
   const isAimed = (first: number, last: number): boolean =>
     ((ctx.sentenceHasTarget(first) && isSaidOf(ctx.tokens, ctx.kinds, first)) || isAddressed(ctx.tokens, first, last)) &&
     !isTakenBack(ctx.tokens, first, last)

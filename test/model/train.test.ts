@@ -91,6 +91,9 @@ t.test('spans: a comment the rules flagged needs no run at the gate, only within
   t.same(modelSpans(tokens, scores, th), [], 'no run reaches the gate: nothing')
   t.same(modelSpans(tokens, scores, th, { flagged: true }).map((x) => [x.start, x.end]), [[3, 5]], 'flagged by the rules: the run at 0.6 shows, the one at 0.4 stays below within')
   t.same(modelSpans(tokens, scores, th, { flagged: false }), [], 'not flagged: the gate is as before')
+  t.same(modelSpans(tokens, scores, { ...th, flag: { ...th.flag, insult: 1 } }, { flagged: true }), [], 'a class at threshold 1 stays off')
+  const mixed: TokenScore[] = [{ toxic: 0.9, kind: 'threat', kindScore: 0.9 }, { toxic: 0.1, kind: 'insult', kindScore: 0.1 }, { toxic: 0.6, kind: 'insult', kindScore: 0.6 }, { toxic: 0.1, kind: 'insult', kindScore: 0.1 }, { toxic: 0.1, kind: 'insult', kindScore: 0.1 }]
+  t.same(modelSpans(tokens, mixed, { ...th, flag: { ...th.flag, insult: 1 } }).map((x) => x.kind), ['threat'], 'nor does a gate opened by another class show it')
 })
 
 t.test('labels: a token is toxic when half of the raters marked it, with their type', async (t) => {
