@@ -116,6 +116,7 @@ export function findTarget (
   tokens: Token[], kinds: Array<TargetKind | undefined>, first: number, last: number, config: TargetConfig, isListed: (i: number) => boolean
 ): Target | undefined {
   const sentence = tokens[first]!.sentence
+  if (isSaidOfWriter(tokens, first)) return undefined
   // Skipped words are bounded too, so a sentence of ten thousand listed words costs each
   // match a few steps, not ten thousand.
   for (let i = first - 1, seen = 0, skipped = 0; i >= 0 && seen <= config.before && skipped <= MAX_SKIPPED; i--) {
@@ -135,6 +136,21 @@ export function findTarget (
     if (kind !== undefined) return { kind, index: i }
   }
   return undefined
+}
+
+// The writer speaking of themself: "he thinks I'm a fraud", "how dare you call me a liar",
+// "calling me ignorant". The word is said of the writer, whoever else the sentence names,
+// and a writer cannot insult or libel themself.
+const FIRST_PERSON = new Set(['i', 'me', 'myself', 'im'])
+// What may stand between "I"/"me" and the word. Not "of": "he reminds me of a dictator"
+// compares him to one.
+const SELF_LINKS = new Set(['a', 'an', 'such', 'so', 'just', 'really', 'very', 'total', 'complete', 'utter', 'absolute', 'real', 'pure', 'am', 'm', 'was', 'be', 'been', 'being'])
+
+function isSaidOfWriter (tokens: Token[], first: number): boolean {
+  const sentence = tokens[first]!.sentence
+  let i = first - 1
+  for (let links = 0; i >= 0 && links < MAX_FILLERS && tokens[i]!.sentence === sentence && SELF_LINKS.has(tokens[i]!.norm); links++) i--
+  return i >= 0 && tokens[i]!.sentence === sentence && FIRST_PERSON.has(tokens[i]!.norm)
 }
 
 /**

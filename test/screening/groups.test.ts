@@ -63,6 +63,14 @@ t.test('negation and condemnation in list rules', async (t) => {
   t.same(categoriesOf('He is a liar.'), ['insult'])
 })
 
+t.test('a word said of the writer is aimed at no one, whoever else the sentence names', async (t) => {
+  for (const text of ['How dare you call me a liar.', "He thinks I'm a fraud.", 'She keeps calling me ignorant, when he is the one who lies.', 'I was such a fool to believe him.']) {
+    t.same(flagged(text), [], text)
+  }
+  t.same(categoriesOf('Call me a bigot, but he is a liar.'), ['insult'], 'the self-label does not shield what follows')
+  t.same(categoriesOf('I think he is a liar.'), ['insult'], 'an "I" further back is the speaker, not the one described')
+})
+
 t.test('the examples the site found missed', async (t) => {
   t.same(categoriesOf('The mayor is a pathetic clown'), ['insult'])
   t.same(categoriesOf('He is a brainless hack'), ['insult'])
