@@ -64,6 +64,9 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
       if (isTakenBack(ctx.tokens, first, hit.last)) continue
     }
     const category = target !== undefined ? (list.when[target.kind] ?? list.category) : list.category
+    // A threat needs no target to be one, and is taken back the same way: "please don't kill
+    // yourself" begs; "saying 'kill yourself' to a child is vile" condemns.
+    if (target === undefined && category === 'threat' && hit.first >= 0 && isTakenBack(ctx.tokens, hit.first, hit.last)) continue
     // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
     // criminal" (nor "Johnson is a war criminal").
     let { start, end } = hit

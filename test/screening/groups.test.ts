@@ -63,6 +63,13 @@ t.test('negation and condemnation in list rules', async (t) => {
   t.same(categoriesOf('He is a liar.'), ['insult'])
 })
 
+t.test('a threat from a list is taken back as a pattern is, with no target needed', async (t) => {
+  t.same(flagged("Please don't kill yourself, it gets better."), [])
+  t.same(flagged('Saying kill yourself to a child is vile.'), [])
+  t.same(categoriesOf('Go kill yourself.'), ['threat'])
+  t.same(categoriesOf('No, kill yourself.'), ['threat'], 'a bare "no" answers; it negates nothing')
+})
+
 t.test('a word said of the writer is aimed at no one, whoever else the sentence names', async (t) => {
   for (const text of ['How dare you call me a liar.', "He thinks I'm a fraud.", 'She keeps calling me ignorant, when he is the one who lies.', 'I was such a fool to believe him.']) {
     t.same(flagged(text), [], text)
