@@ -194,8 +194,8 @@ export function isSaidOf (tokens: Token[], kinds: Array<TargetKind | undefined>,
   return subject !== undefined && subject.sentence === sentence && at.pause !== true && kinds[i - 1] !== undefined
 }
 
-// "these losers", "those fools", "what a clown": words that point at whoever the phrase names.
-const POINTERS = new Set(['these', 'those'])
+// "these losers", "that joker", "what a clown": words that point at whoever the phrase names.
+const POINTERS = new Set(['these', 'those', 'this', 'that'])
 const EXCLAIMING = new Set(['what', 'such'])
 /** Words that may stand between a pointing word and the phrase: "those two pathetic losers". */
 const MAX_POINTED_GAP = 2
@@ -215,6 +215,8 @@ export function isAddressed (tokens: Token[], first: number, last: number): bool
   if (same(first - 1) && tokens[first]!.pause === true) return !same(last + 1) && last - first < MAX_CALLED_OUT
   for (let i = first - 1, gap = 0; gap <= MAX_POINTED_GAP && same(i) && tokens[i + 1]!.pause !== true; i--, gap++) {
     const word = tokens[i]!.norm
+    // "This is crazy": a verb between them makes the pointer a pronoun, pointing at no one.
+    if (ATTRIBUTING_VERBS.has(word)) return false
     if (POINTERS.has(word)) return true
     if ((word === 'a' || word === 'an') && same(i - 1) && tokens[i]!.pause !== true && EXCLAIMING.has(tokens[i - 1]!.norm)) return true
   }

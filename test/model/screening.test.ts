@@ -84,6 +84,9 @@ t.test('aimed at someone, a phrase needs less of the model: as for aimed lists, 
   t.same(modelFlags('lazy troll, go back to your cave.', unaimed), [], 'a phrase that opens a sentence is not addressed')
   t.same(modelFlags('Go back to your cave, lazy troll.', unaimed), [], 'addressed phrases use the aimed threshold too')
   t.same(modelFlags('These are not lazy trolls.', aimed), [], 'negated')
+  t.same(modelFlags('That clown posts all day.', aimed), ['insult: clown'], '"this" and "that" point too')
+  t.same(modelFlags('That clown posts all day.', unaimed), [], 'below the plain threshold')
+  t.same(modelFlags('This is a clown show.', aimed), [], 'a pointer followed by a verb is a pronoun: it points at no one')
 })
 
 t.test('the model never rejects a comment by itself', async (t) => {
