@@ -56,14 +56,18 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
     const target = needsTarget && hit.first >= 0 && ctx.sentenceHasTarget(hit.first)
       ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets, ctx.isListed)
       : undefined
-    if (aimed && target === undefined) continue
+    // "What a knucklehead", "these hypocrites", "Sorry, loser.": pointed at someone no word
+    // names, as the model's phrases can be. An insult: libel needs someone identifiable.
+    const addressed = aimed && target === undefined && hit.first >= 0 &&
+      isAddressed(ctx.tokens, hit.first, hit.last, false) && !isTakenBack(ctx.tokens, hit.first, hit.last)
+    if (aimed && target === undefined && !addressed) continue
     // "Calling him a liar is unfair" condemns the allegation; it makes none. "Not all refugees
     // are criminals" denies it.
     if (target !== undefined) {
       const first = Math.min(hit.first, target.index)
       if (isTakenBack(ctx.tokens, first, hit.last)) continue
     }
-    const category = target !== undefined ? (list.when[target.kind] ?? list.category) : list.category
+    const category = target !== undefined ? (list.when[target.kind] ?? list.category) : addressed ? 'insult' : list.category
     // A threat needs no target to be one, and is taken back the same way: "please don't kill
     // yourself" begs; "saying 'kill yourself' to a child is vile" condemns.
     if (target === undefined && category === 'threat' && hit.first >= 0 && isTakenBack(ctx.tokens, hit.first, hit.last)) continue

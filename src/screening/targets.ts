@@ -206,13 +206,16 @@ const MAX_CALLED_OUT = 2
  * Whether the phrase (tokens first..last) names someone by itself, so that the model's
  * aimed threshold applies to it as to a phrase said of a target:
  * - after a pointing word: "these lazy losers", "what a clown", "such an idiot";
- * - called out after a comma at the end of a sentence: "Too bad, trash man."
- * A phrase alone in its sentence is not enough: "Crap." and "Silly!" are exclamations.
+ * - called out after a comma at the end of a sentence: "Too bad, trash man." (unless
+ *   `calledOut` is false: word lists hold adjectives too, as in "it was, of course, useless").
+ * Never one said of the writer ("I was such a fool"). A phrase alone in its sentence is not enough: "Crap." and "Silly!" are exclamations.
  */
-export function isAddressed (tokens: Token[], first: number, last: number): boolean {
+export function isAddressed (tokens: Token[], first: number, last: number, calledOut = true): boolean {
   const sentence = tokens[first]!.sentence
   const same = (i: number): boolean => i >= 0 && i < tokens.length && tokens[i]!.sentence === sentence
-  if (same(first - 1) && tokens[first]!.pause === true) return !same(last + 1) && last - first < MAX_CALLED_OUT
+  // "I was such a fool": pointed at the writer.
+  if (isSaidOfWriter(tokens, first)) return false
+  if (same(first - 1) && tokens[first]!.pause === true) return calledOut && !same(last + 1) && last - first < MAX_CALLED_OUT
   for (let i = first - 1, gap = 0; gap <= MAX_POINTED_GAP && same(i) && tokens[i + 1]!.pause !== true; i--, gap++) {
     const word = tokens[i]!.norm
     // "This is crazy": a verb between them makes the pointer a pronoun, pointing at no one.

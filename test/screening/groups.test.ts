@@ -70,6 +70,14 @@ t.test('a threat from a list is taken back as a pattern is, with no target neede
   t.same(categoriesOf('No, kill yourself.'), ['threat'], 'a bare "no" answers; it negates nothing')
 })
 
+t.test('an aimed list word pointed at someone no word names is an insult', async (t) => {
+  t.same(categoriesOf('What a knucklehead.'), ['insult'])
+  t.same(categoriesOf('These hypocrites never learn.'), ['insult'])
+  t.same(categoriesOf('What a crook!'), ['insult'], 'not libel: no one identifiable is named')
+  t.same(flagged('The merge was, of course, useless.'), [], 'a word after a comma at the end is not called out, for lists')
+  t.same(flagged('These are not hypocrites.'), [], 'a verb after the pointer: a pronoun')
+})
+
 t.test('a word said of the writer is aimed at no one, whoever else the sentence names', async (t) => {
   for (const text of ['How dare you call me a liar.', "He thinks I'm a fraud.", 'She keeps calling me ignorant, when he is the one who lies.', 'I was such a fool to believe him.']) {
     t.same(flagged(text), [], text)
