@@ -194,8 +194,8 @@ export function isSaidOf (tokens: Token[], kinds: Array<TargetKind | undefined>,
   return subject !== undefined && subject.sentence === sentence && at.pause !== true && kinds[i - 1] !== undefined
 }
 
-// "these losers", "that joker", "what a clown": words that point at whoever the phrase names.
-const POINTERS = new Set(['these', 'those', 'this', 'that'])
+// "these losers", "that joker", "another twit", "what a clown": words that point at whoever the phrase names.
+const POINTERS = new Set(['these', 'those', 'this', 'that', 'another'])
 const EXCLAIMING = new Set(['what', 'such'])
 /** Words that may stand between a pointing word and the phrase: "those two pathetic losers". */
 const MAX_POINTED_GAP = 2

@@ -73,6 +73,7 @@ t.test('a threat from a list is taken back as a pattern is, with no target neede
 t.test('an aimed list word pointed at someone no word names is an insult', async (t) => {
   t.same(categoriesOf('What a knucklehead.'), ['insult'])
   t.same(categoriesOf('These hypocrites never learn.'), ['insult'])
+  t.same(categoriesOf('Cohen? Just another spineless twit.'), ['insult'], '"another" points too')
   t.same(categoriesOf('What a crook!'), ['insult'], 'not libel: no one identifiable is named')
   t.same(flagged('The merge was, of course, useless.'), [], 'a word after a comma at the end is not called out, for lists')
   t.same(flagged('These are not hypocrites.'), [], 'a verb after the pointer: a pronoun')
