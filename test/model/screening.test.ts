@@ -17,8 +17,8 @@ const run = (text: string, rules = ruleset): ReturnType<typeof screen> => screen
 const modelFlags = (text: string, rules = ruleset): string[] => run(text, rules).screening.flags.filter((f) => f.rule.startsWith('model:')).map((f) => `${f.category}: ${f.text}`)
 
 t.test('the model flags the hostile phrase a list cannot see, with its class', async (t) => {
-  t.same(modelFlags('Another pathetic clown.'), ['insult: pathetic clown'])
-  const r = run('Another pathetic clown.')
+  t.same(modelFlags('Honestly, pathetic clown.'), ['insult: pathetic clown'])
+  const r = run('Honestly, pathetic clown.')
   t.equal(r.screening.modelVersion, manifest.version)
   t.same(r.verdict, { status: 'pending', lane: 'high' }, 'routed to the insult lane of policy.yaml')
 })
@@ -47,15 +47,15 @@ t.test('policy.yaml switches the model off, and its thresholds and lanes apply',
   const dir = await copyRules(t, RULES_DIR)
   edit(dir, 'policy.yaml', (s) => s.replace('model:\n  enabled: true', 'model:\n  enabled: false'))
   const off = (await loadRules(dir, { models: MODEL_DIR })).ruleset
-  t.equal(run('Another pathetic clown.', off).screening.modelVersion, null)
-  t.same(modelFlags('Another pathetic clown.', off), [])
+  t.equal(run('Honestly, pathetic clown.', off).screening.modelVersion, null)
+  t.same(modelFlags('Honestly, pathetic clown.', off), [])
 
   edit(dir, 'policy.yaml', (s) => s.replace('model:\n  enabled: false', 'model:\n  enabled: true').replace('insult: { lane: high }', 'insult: { lane: low, threshold: 1 }'))
   const strict = (await loadRules(dir, { models: MODEL_DIR })).ruleset
-  t.same(modelFlags('Another pathetic clown.', strict), [], 'a threshold of 1 lets nothing through')
+  t.same(modelFlags('Honestly, pathetic clown.', strict), [], 'a threshold of 1 lets nothing through')
   edit(dir, 'policy.yaml', (s) => s.replace('insult: { lane: low, threshold: 1 }', 'insult: { lane: low, threshold: 0.5 }'))
   const low = (await loadRules(dir, { models: MODEL_DIR })).ruleset
-  t.equal(run('Another pathetic clown.', low).verdict.lane, 'low', 'the model lane of policy.yaml')
+  t.equal(run('Honestly, pathetic clown.', low).verdict.lane, 'low', 'the model lane of policy.yaml')
 })
 
 t.test('aimed at someone, a phrase needs less of the model: as for aimed lists, negation and condemnation take it back', async (t) => {
@@ -94,7 +94,7 @@ t.test('the model never rejects a comment by itself', async (t) => {
   edit(dir, 'policy.yaml', (s) => s.replace(/ {2}insult:\n {4}action: review\n {4}lane: high/, '  insult:\n    action: reject\n    lane: high\n    reason: No insults.'))
   const rejecting = (await loadRules(dir, { models: MODEL_DIR })).ruleset
   t.equal(run('You are an idiot.', rejecting).verdict.status, 'rejected', 'a list insult rejects under this policy')
-  t.same(run('Another pathetic clown.', rejecting).verdict, { status: 'pending', lane: 'high' }, 'a model insult is held for review')
+  t.same(run('Honestly, pathetic clown.', rejecting).verdict, { status: 'pending', lane: 'high' }, 'a model insult is held for review')
 })
 
 t.test('a policy that asks for a model that is not there is a load problem, not a silent fallback', async (t) => {
@@ -107,11 +107,11 @@ t.test('a policy that asks for a model that is not there is a load problem, not 
 t.test('the service reports the model version on verdicts, /v1/rules and /readyz', async (t) => {
   const redis = await startRedis(t)
   const { app } = await buildTestApp(t, redis.url, { RULES_DIR })
-  const screened = await app.inject({ method: 'POST', url: '/v1/screen', headers: auth(KEYS.site), payload: { text: 'Another pathetic clown.' } })
+  const screened = await app.inject({ method: 'POST', url: '/v1/screen', headers: auth(KEYS.site), payload: { text: 'Honestly, pathetic clown.' } })
   t.equal(screened.statusCode, 200)
   t.equal(screened.json().screening.modelVersion, manifest.version)
   t.match(screened.json().screening.flags, [{ rule: 'model:insult', category: 'insult', text: 'pathetic clown' }])
-  const accepted = await app.inject({ method: 'POST', url: '/v1/comments', headers: auth(KEYS.site), payload: { id: 'm-1', articleId: 'a', text: 'Another pathetic clown.' } })
+  const accepted = await app.inject({ method: 'POST', url: '/v1/comments', headers: auth(KEYS.site), payload: { id: 'm-1', articleId: 'a', text: 'Honestly, pathetic clown.' } })
   t.equal(accepted.statusCode, 202)
   const stored = await app.inject({ method: 'GET', url: '/v1/comments/m-1', headers: auth(KEYS.site) })
   t.equal(stored.json().screening.modelVersion, manifest.version, 'stored with the comment')
