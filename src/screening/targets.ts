@@ -79,14 +79,17 @@ const CALENDAR = new Set([
 
 // A singular subject: "Smith is a liar" says something of one named someone, unless the
 // subject is an abstract noun ("Capitalism is corrupt", "Taxation is theft").
-const SINGULAR_COPULA = new Set(['is', 'was'])
+// Likewise the subject of a modal: "Hillary should be locked up". Not of other verbs:
+// "Smith stole the money" could open with any capitalised word, and a site that means
+// Smith sends the name in context.people.
+const SINGULAR_SUBJECT_VERBS = new Set(['is', 'was', 'isn', 'wasn', 'should', 'must', 'deserves', 'needs', 'ought', 'will', 'would', 'can', 'could'])
 const ABSTRACT_NOUN = /(?:ism|ity|tion|sion|ness|ment|ship|ics)$/
 
 /**
  * A capitalised word that is not a common English word, and is not merely the first word
  * of a sentence unless a second capitalised word follows ("Boris Johnson lied") or it is
- * the subject of "is"/"was" ("Smith is a liar"): a capitalised first word alone could be
- * any word.
+ * the subject of "is", "was" or a modal ("Smith is a liar", "Smith should resign"): a capitalised first
+ * word alone could be any word.
  */
 function looksLikeName (tokens: Token[], i: number): boolean {
   const t = tokens[i]!
@@ -96,7 +99,7 @@ function looksLikeName (tokens: Token[], i: number): boolean {
   const sentenceStart = prev === undefined || prev.sentence !== t.sentence
   if (!sentenceStart) return true
   if (next === undefined || next.sentence !== t.sentence) return false
-  if (SINGULAR_COPULA.has(next.norm)) return !ABSTRACT_NOUN.test(t.norm)
+  if (SINGULAR_SUBJECT_VERBS.has(next.norm)) return !ABSTRACT_NOUN.test(t.norm)
   // "Perhaps I …", "Today I …": the pronoun is capitalised, the first word is no first name.
   return next.capitalized && next.norm !== 'i' && !ENGLISH_WORDS.has(next.norm)
 }

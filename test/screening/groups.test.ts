@@ -79,6 +79,12 @@ t.test('an aimed list word pointed at someone no word names is an insult', async
   t.same(flagged('These are not hypocrites.'), [], 'a verb after the pointer: a pronoun')
 })
 
+t.test('a name that opens a sentence is a person when a modal follows it', async (t) => {
+  t.same(categoriesOf('Obama should face a firing squad.'), ['threat'])
+  t.same(categoriesOf('Trudeau will lie again, the coward.'), ['insult'])
+  t.same(flagged('Taxation should be lower.'), [], 'an abstract noun is no one')
+})
+
 t.test('a word said of the writer is aimed at no one, whoever else the sentence names', async (t) => {
   for (const text of ['How dare you call me a liar.', "He thinks I'm a fraud.", 'She keeps calling me ignorant, when he is the one who lies.', 'I was such a fool to believe him.']) {
     t.same(flagged(text), [], text)
