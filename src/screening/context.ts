@@ -125,3 +125,20 @@ function isCondemnedAfter (tokens: Token[], last: number): boolean {
 export function isTakenBack (tokens: Token[], first: number, last: number, negatable = true): boolean {
   return isCondemnedReport(tokens, first, last) || (negatable && isNegatedBefore(tokens, first))
 }
+
+// Words that open a clause asking or supposing, not asserting: "the inquiry will ask whether
+// she lied under oath", "if he is a crook, he should resign".
+const SUPPOSING = new Set(['whether', 'if'])
+
+/**
+ * Whether the clause that names the target at token `target` only asks or supposes: a
+ * supposing word just before the target (at most two words before it, in its sentence).
+ * An allegation put as a question or a condition alleges nothing.
+ */
+export function isSupposed (tokens: Token[], target: number): boolean {
+  const sentence = tokens[target]!.sentence
+  for (let i = target - 1; i >= 0 && i >= target - 2 && tokens[i]!.sentence === sentence; i--) {
+    if (SUPPOSING.has(tokens[i]!.norm)) return true
+  }
+  return false
+}

@@ -10,7 +10,7 @@ import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
 import { respell } from './respell.js'
 import { classifyTargets, findTarget, isAddressed, isSaidOf, targetExtent } from './targets.js'
-import { isTakenBack } from './context.js'
+import { isSupposed, isTakenBack } from './context.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
 import { decide, notAllowed } from './policy.js'
@@ -68,6 +68,7 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
       if (isTakenBack(ctx.tokens, first, hit.last)) continue
     }
     const category = target !== undefined ? (list.when[target.kind] ?? list.category) : addressed ? 'insult' : list.category
+    if (category === 'libel' && target !== undefined && isSupposed(ctx.tokens, target.index)) continue
     // A threat needs no target to be one, and is taken back the same way: "please don't kill
     // yourself" begs; "saying 'kill yourself' to a child is vile" condemns.
     if (target === undefined && category === 'threat' && hit.first >= 0 && isTakenBack(ctx.tokens, hit.first, hit.last)) continue

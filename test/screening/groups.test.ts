@@ -79,6 +79,12 @@ t.test('an aimed list word pointed at someone no word names is an insult', async
   t.same(flagged('These are not hypocrites.'), [], 'a verb after the pointer: a pronoun')
 })
 
+t.test('an allegation put as a question or a condition alleges nothing', async (t) => {
+  t.same(flagged('The inquiry will ask whether she lied under oath.'), [])
+  t.notOk(categoriesOf('If the mayor is a crook, he should resign.').includes('libel'), 'not libel (the model may still see an insult)')
+  t.same(categoriesOf('Whether you like it or not, the mayor is a crook.'), ['libel'], 'a supposing word far from the target supposes nothing of it')
+})
+
 t.test('a name that opens a sentence is a person when a modal follows it', async (t) => {
   t.same(categoriesOf('Obama should face a firing squad.'), ['threat'])
   t.same(categoriesOf('Trudeau will lie again, the coward.'), ['insult'])
