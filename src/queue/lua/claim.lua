@@ -12,11 +12,10 @@ local holder, lease, max, max_attempts = A.holder, A.leaseMs, A.max, A.maxAttemp
 local allowed = {}
 for lane in string.gmatch(A.lanes, '%S+') do allowed[lane] = true end
 local expired = A.expired
-local now = NOW
 for i = 1, expired do
   local id = IDS[i]
   local until_ms = redis.call('ZSCORE', LEASES, id)
-  if until_ms and tonumber(until_ms) < now then requeue_expired(id, now, max_attempts) end
+  if until_ms and tonumber(until_ms) < NOW then requeue_expired(id, NOW, max_attempts) end
 end
 local out = {}
 local taken = 0
@@ -25,15 +24,15 @@ for i = expired + 1, #IDS do
   local id = IDS[i]
   local c = C[id]
   local f = redis.call('HMGET', c, 'status', 'record', 'screening', 'lane', 'skip:' .. holder, 'reports')
-  local skipped = f[5] and tonumber(f[5]) > now
+  local skipped = f[5] and tonumber(f[5]) > NOW
   -- Only a pending comment still in its (allowed) lane is free to take.
   if f[1] == 'pending' and allowed[f[4]] and not skipped and redis.call('ZREM', READY[f[4]], id) == 1 then
     local attempts = redis.call('HINCRBY', c, 'attempts', 1)
-    local expires = now + lease
+    local expires = NOW + lease
     redis.call('HSET', c, 'holder', holder, 'leaseExpiresAt', expires)
     redis.call('HDEL', c, 'expiredHolder')
     redis.call('ZADD', LEASES, expires, id)
-    history(id, { type = 'claimed', at = now, by = holder, attempt = attempts, leaseExpiresAt = expires })
+    history(id, { type = 'claimed', at = NOW, by = holder, attempt = attempts, leaseExpiresAt = expires })
     for _, v in ipairs({ id, f[2], f[3], attempts, expires, f[6] or '' }) do out[#out + 1] = v end
     taken = taken + 1
   elseif f[1] ~= 'pending' then

@@ -15,11 +15,10 @@ if f[1] ~= 'pending' then
   if d.decision == decision and d.decidedBy == holder and (d.reason or '') == reason then return { 'SAME', f[4] } end
   return { 'ALREADY_DECIDED', f[4] }
 end
-local now = NOW
-local problem = lease_problem(id, holder, f[2], f[3], f[5], now, A.maxAttempts)
+local problem = lease_problem(id, holder, f[2], f[3], f[5], NOW, A.maxAttempts)
 if problem then return { problem } end
 local status = (decision == 'approve') and 'approved' or 'rejected'
-local d = { decision = decision, reason = reason, note = A.note, decidedBy = holder, decidedAt = now }
+local d = { decision = decision, reason = reason, note = A.note, decidedBy = holder, decidedAt = NOW }
 -- A comment readers' reports sent back to review had a decision: this one replaces it.
 local prior = f[4] and cjson.decode(f[4]) or nil
 if prior then d.overturns = { decision = prior.decision, reason = prior.reason or '', decidedBy = prior.decidedBy, decidedAt = prior.decidedAt } end
@@ -27,7 +26,7 @@ local json = cjson.encode(d)
 redis.call('HSET', c, 'status', status, 'decision', json)
 redis.call('HDEL', c, 'holder', 'leaseExpiresAt', 'expiredHolder')
 redis.call('ZREM', LEASES, id)
-feed_decision(id, status, reason, holder, now, A.retentionMs, f[6], prior)
-history(id, { type = 'decided', at = now, by = holder, decision = decision, reason = reason, note = A.note })
+feed_decision(id, status, reason, holder, NOW, A.retentionMs, f[6], prior)
+history(id, { type = 'decided', at = NOW, by = holder, decision = decision, reason = reason, note = A.note })
 expire_decided(id, A.retentionMs)
 return { 'OK', json }

@@ -15,24 +15,23 @@ if redis.call('EXISTS', c) == 1 then
   if f[4] and f[4] ~= A.fingerprint then return { 'ID_CONFLICT' } end
   return { 'REPLAYED', f[1], f[2] or '', f[3] }
 end
-local now = NOW
 -- The place in line: arrival time in ms, then a counter, so that lanes of different sites
 -- compare by age (a moderator's claim across sites) and a site's own order is exact up to
 -- 1,000 comments in one millisecond.
-local seq = now * 1000 + redis.call('INCR', SEQ) % 1000
+local seq = NOW * 1000 + redis.call('INCR', SEQ) % 1000
 local status = A.status
 redis.call('HSET', c, 'record', A.record, 'screening', A.screening, 'status', status, 'initialStatus', status,
-  'lane', A.lane, 'seq', seq, 'attempts', 0, 'reason', A.reason, 'receivedAt', now, 'fingerprint', A.fingerprint)
-local screened = { type = 'screened', at = now, by = A.submittedBy, rulesVersion = A.rulesVersion, status = status }
+  'lane', A.lane, 'seq', seq, 'attempts', 0, 'reason', A.reason, 'receivedAt', NOW, 'fingerprint', A.fingerprint)
+local screened = { type = 'screened', at = NOW, by = A.submittedBy, rulesVersion = A.rulesVersion, status = status }
 if status == 'pending' then
   redis.call('ZADD', READY[A.lane], seq, id)
-  history(id, screened, { type = 'queued', at = now, lane = A.lane })
+  history(id, screened, { type = 'queued', at = NOW, lane = A.lane })
 else
   local decision = { decision = (status == 'approved') and 'approve' or 'reject', reason = A.reasonCode,
-    decidedBy = 'moderato', decidedAt = now, automatic = true }
+    decidedBy = 'moderato', decidedAt = NOW, automatic = true }
   redis.call('HSET', c, 'decision', cjson.encode(decision))
-  feed_decision(id, status, A.reasonCode, 'moderato', now, A.retentionMs, A.record)
-  history(id, screened, { type = 'decided', at = now, by = 'moderato', decision = decision.decision, reason = A.reasonCode, automatic = true })
+  feed_decision(id, status, A.reasonCode, 'moderato', NOW, A.retentionMs, A.record)
+  history(id, screened, { type = 'decided', at = NOW, by = 'moderato', decision = decision.decision, reason = A.reasonCode, automatic = true })
   expire_decided(id, A.retentionMs)
 end
 -- The caller has the screening it sent: no need to send it back.

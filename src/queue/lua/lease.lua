@@ -11,14 +11,13 @@ local c = C[id]
 local f = redis.call('HMGET', c, 'status', 'holder', 'leaseExpiresAt', 'lane', 'seq', 'expiredHolder')
 if not f[1] then return { 'NOT_FOUND' } end
 if f[1] ~= 'pending' then return { 'DECIDED' } end
-local now = NOW
-local problem = lease_problem(id, holder, f[2], f[3], f[6], now, A.maxAttempts)
+local problem = lease_problem(id, holder, f[2], f[3], f[6], NOW, A.maxAttempts)
 if problem then return { problem } end
 if op == 'extend' then
-  local expires = now + A.ms
+  local expires = NOW + A.ms
   redis.call('HSET', c, 'leaseExpiresAt', expires)
   redis.call('ZADD', LEASES, expires, id)
-  history(id, { type = 'extended', at = now, by = holder, leaseExpiresAt = expires })
+  history(id, { type = 'extended', at = NOW, by = holder, leaseExpiresAt = expires })
   return { 'OK', expires }
 end
 redis.call('ZREM', LEASES, id)
@@ -26,10 +25,10 @@ redis.call('HDEL', c, 'holder', 'leaseExpiresAt', 'expiredHolder')
 redis.call('HINCRBY', c, 'attempts', -1)
 redis.call('ZADD', READY[f[4]], f[5], id)
 if op == 'skip' then
-  local until_ms = now + A.ms
+  local until_ms = NOW + A.ms
   redis.call('HSET', c, 'skip:' .. holder, until_ms)
-  history(id, { type = 'skipped', at = now, by = holder, skippedUntil = until_ms })
+  history(id, { type = 'skipped', at = NOW, by = holder, skippedUntil = until_ms })
 else
-  history(id, { type = 'released', at = now, by = holder })
+  history(id, { type = 'released', at = NOW, by = holder })
 end
 return { 'OK', 0 }

@@ -3,7 +3,6 @@
 -- Take: leases up to A.max due events for A.leaseMs and returns their members. A leased
 -- event's score is the end of its lease, so no other process takes it before then (after a
 -- crash, the next one does: a duplicate, never a loss).
-local now = NOW
-local due = redis.call('ZRANGEBYSCORE', OUTBOX, '-inf', now, 'LIMIT', 0, A.max)
-for _, m in ipairs(due) do redis.call('ZADD', OUTBOX, 'XX', now + A.leaseMs, m) end
+local due = redis.call('ZRANGEBYSCORE', OUTBOX, '-inf', NOW, 'LIMIT', 0, A.max)
+for _, m in ipairs(due) do redis.call('ZADD', OUTBOX, 'XX', NOW + A.leaseMs, m) end
 return due

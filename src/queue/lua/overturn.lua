@@ -15,13 +15,12 @@ if not f[1] then return { 'NOT_FOUND' } end
 if f[1] == 'pending' then return { 'NOT_DECIDED' } end
 local old = cjson.decode(f[2])
 if old.decision == decision and (old.reason or '') == reason then return { 'SAME', f[2] } end
-local now = NOW
 local status = (decision == 'approve') and 'approved' or 'rejected'
 local replaced = { decision = old.decision, reason = old.reason or '', decidedBy = old.decidedBy, decidedAt = old.decidedAt }
-local d = { decision = decision, reason = reason, note = A.note, decidedBy = by, decidedAt = now, overturns = replaced }
+local d = { decision = decision, reason = reason, note = A.note, decidedBy = by, decidedAt = NOW, overturns = replaced }
 local json = cjson.encode(d)
 redis.call('HSET', c, 'status', status, 'decision', json)
-feed_decision(id, status, reason, by, now, A.retentionMs, f[3], old)
-history(id, { type = 'overturned', at = now, by = by, decision = decision, reason = reason, note = A.note, overturns = replaced })
+feed_decision(id, status, reason, by, NOW, A.retentionMs, f[3], old)
+history(id, { type = 'overturned', at = NOW, by = by, decision = decision, reason = reason, note = A.note, overturns = replaced })
 expire_decided(id, A.retentionMs)
 return { 'OK', json }

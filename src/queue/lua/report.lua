@@ -12,13 +12,12 @@ local c = C[id]
 local reporter, reason, note = A.reporterId, A.reason, A.note
 local f = redis.call('HMGET', c, 'status', 'seq', 'reportCounts', 'reports')
 if not f[1] then return { 'NOT_FOUND' } end
-local now = NOW
 local first = redis.call('HSETNX', c, 'reporter:' .. reporter, reason) == 1
-history(id, { type = 'reported', at = now, reporterId = reporter, reason = reason, note = note, counted = first })
+history(id, { type = 'reported', at = NOW, reporterId = reporter, reason = reason, note = note, counted = first })
 if not first then return { 'REPEATED', f[1], 0 } end
 local reports = cjson.decode(f[4] or '[]')
 if #reports < 50 then
-  reports[#reports + 1] = { reporterId = reporter, reason = reason, note = note, at = now }
+  reports[#reports + 1] = { reporterId = reporter, reason = reason, note = note, at = NOW }
   redis.call('HSET', c, 'reports', cjson.encode(reports))
 end
 if f[1] ~= 'approved' then return { 'KEPT', f[1], 0 } end
@@ -34,5 +33,5 @@ redis.call('HSET', c, 'status', 'pending', 'lane', REPORTED_LANE, 'reportCounts'
 redis.call('ZADD', READY[REPORTED_LANE], f[2], id)
 redis.call('PERSIST', c)
 redis.call('PERSIST', H[id])
-history(id, { type = 'queued', at = now, lane = REPORTED_LANE, reason = reason, reports = count })
+history(id, { type = 'queued', at = NOW, lane = REPORTED_LANE, reason = reason, reports = count })
 return { 'REOPENED', 'pending', count }
