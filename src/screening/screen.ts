@@ -47,6 +47,19 @@ function peopleWords (people: string[] | undefined): Set<string> {
 
 const hasWhen = (list: { when: object }): boolean => { for (const _ in list.when) return true; return false }
 
+// What follows a verb, not a name someone is called: "you hack at the ball", "you fool
+// everyone", "you troll the forums".
+const AFTER_A_VERB = new Set(['at', 'into', 'the', 'a', 'an', 'my', 'your', 'his', 'her', 'their', 'our', 'its', 'it', 'them', 'me', 'us', 'him', 'around', 'away', 'off', 'up', 'down', 'on', 'over', 'out', 'through', 'everyone', 'everybody', 'people'])
+
+const YOU_WORDS = new Set(['you', 'u', 'ya'])
+
+/** "You hack at": a one-word hit right after "you" and before a verb's object is a verb. */
+function isVerbAfterYou (tokens: Token[], target: number, first: number, last: number): boolean {
+  const next = tokens[last + 1]
+  return target === first - 1 && first === last && next !== undefined && next.sentence === tokens[first]!.sentence &&
+    next.pause !== true && AFTER_A_VERB.has(next.norm) && YOU_WORDS.has(tokens[target]!.norm)
+}
+
 function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>, flags: RawFlag[]): void {
   for (const hit of hits) {
     const { list, severity } = hit.entry
@@ -61,6 +74,7 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
     const addressed = aimed && target === undefined && hit.first >= 0 &&
       isAddressed(ctx.tokens, hit.first, hit.last, false) && !isTakenBack(ctx.tokens, hit.first, hit.last)
     if (aimed && target === undefined && !addressed) continue
+    if (target !== undefined && isVerbAfterYou(ctx.tokens, target.index, hit.first, hit.last)) continue
     // "Calling him a liar is unfair" condemns the allegation; it makes none. "Not all refugees
     // are criminals" denies it.
     if (target !== undefined) {

@@ -91,6 +91,12 @@ t.test('a name that opens a sentence is a person when a modal follows it', async
   t.same(flagged('Taxation should be lower.'), [], 'an abstract noun is no one')
 })
 
+t.test('an aimed word right after "you" and before an object is a verb, not a name', async (t) => {
+  t.same(flagged('Seeing as you hack at a football, I am surprised you can kick.'), [])
+  t.same(categoriesOf('You hack!'), ['insult'])
+  t.same(categoriesOf('You pig, the food is gone.'), ['insult'], 'a comma after it: it was a name')
+})
+
 t.test('a word said of the writer is aimed at no one, whoever else the sentence names', async (t) => {
   for (const text of ['How dare you call me a liar.', "He thinks I'm a fraud.", 'She keeps calling me ignorant, when he is the one who lies.', 'I was such a fool to believe him.']) {
     t.same(flagged(text), [], text)
