@@ -9,7 +9,7 @@
 import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
 import { respell } from './respell.js'
-import { classifyTargets, findTarget, isAddressed, isSaidOf, targetExtent } from './targets.js'
+import { classifyTargets, findTarget, isAddressed, isSaidOf, targetExtent, type Target } from './targets.js'
 import { isSupposed, isTakenBack } from './context.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
@@ -51,13 +51,11 @@ const hasWhen = (list: { when: object }): boolean => { for (const _ in list.when
 // everyone", "you troll the forums".
 const AFTER_A_VERB = new Set(['at', 'into', 'the', 'a', 'an', 'my', 'your', 'his', 'her', 'their', 'our', 'its', 'it', 'them', 'me', 'us', 'him', 'around', 'away', 'off', 'up', 'down', 'on', 'over', 'out', 'through', 'everyone', 'everybody', 'people'])
 
-const YOU_WORDS = new Set(['you', 'u', 'ya'])
-
 /** "You hack at": a one-word hit right after "you" and before a verb's object is a verb. */
-function isVerbAfterYou (tokens: Token[], target: number, first: number, last: number): boolean {
+function isVerbAfterYou (tokens: Token[], target: Target, first: number, last: number): boolean {
   const next = tokens[last + 1]
-  return target === first - 1 && first === last && next !== undefined && next.sentence === tokens[first]!.sentence &&
-    next.pause !== true && AFTER_A_VERB.has(next.norm) && YOU_WORDS.has(tokens[target]!.norm)
+  return target.kind === 'you' && target.index === first - 1 && first === last && next !== undefined &&
+    next.sentence === tokens[first]!.sentence && next.pause !== true && AFTER_A_VERB.has(next.norm)
 }
 
 function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>, flags: RawFlag[]): void {
@@ -69,12 +67,12 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
     const target = needsTarget && hit.first >= 0 && ctx.sentenceHasTarget(hit.first)
       ? findTarget(ctx.tokens, ctx.kinds, hit.first, hit.last, ctx.rules.targets, ctx.isListed)
       : undefined
-    // "What a knucklehead", "these hypocrites", "Sorry, loser.": pointed at someone no word
+    // "What a knucklehead", "these hypocrites", "another twit": pointed at someone no word
     // names, as the model's phrases can be. An insult: libel needs someone identifiable.
     const addressed = aimed && target === undefined && hit.first >= 0 &&
       isAddressed(ctx.tokens, hit.first, hit.last, false) && !isTakenBack(ctx.tokens, hit.first, hit.last)
     if (aimed && target === undefined && !addressed) continue
-    if (target !== undefined && isVerbAfterYou(ctx.tokens, target.index, hit.first, hit.last)) continue
+    if (target !== undefined && isVerbAfterYou(ctx.tokens, target, hit.first, hit.last)) continue
     // "Calling him a liar is unfair" condemns the allegation; it makes none. "Not all refugees
     // are criminals" denies it.
     if (target !== undefined) {

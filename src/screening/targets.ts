@@ -88,8 +88,8 @@ const ABSTRACT_NOUN = /(?:ism|ity|tion|sion|ness|ment|ship|ics)$/
 /**
  * A capitalised word that is not a common English word, and is not merely the first word
  * of a sentence unless a second capitalised word follows ("Boris Johnson lied") or it is
- * the subject of "is", "was" or a modal ("Smith is a liar", "Smith should resign"): a capitalised first
- * word alone could be any word.
+ * the subject of "is", "was" or a modal ("Smith is a liar", "Smith should resign"): a
+ * capitalised first word alone could be any word.
  */
 function looksLikeName (tokens: Token[], i: number): boolean {
   const t = tokens[i]!
@@ -197,7 +197,8 @@ export function isSaidOf (tokens: Token[], kinds: Array<TargetKind | undefined>,
   return subject !== undefined && subject.sentence === sentence && at.pause !== true && kinds[i - 1] !== undefined
 }
 
-// "these losers", "that joker", "another twit", "what a clown": words that point at whoever the phrase names.
+// "these losers", "that joker", "another twit", "what a clown": words that point at whoever
+// the phrase names.
 const POINTERS = new Set(['these', 'those', 'this', 'that', 'another'])
 const EXCLAIMING = new Set(['what', 'such'])
 /** Words that may stand between a pointing word and the phrase: "those two pathetic losers". */
@@ -210,8 +211,10 @@ const MAX_CALLED_OUT = 2
  * aimed threshold applies to it as to a phrase said of a target:
  * - after a pointing word: "these lazy losers", "what a clown", "such an idiot";
  * - called out after a comma at the end of a sentence: "Too bad, trash man." (unless
- *   `calledOut` is false: word lists hold adjectives too, as in "it was, of course, useless").
- * Never one said of the writer ("I was such a fool"). A phrase alone in its sentence is not enough: "Crap." and "Silly!" are exclamations.
+ *   `calledOut` is false: word lists hold adjectives too, as in "it was, of course,
+ *   useless").
+ * Never one said of the writer ("I was such a fool"). A phrase alone in its sentence is not
+ * enough: "Crap." and "Silly!" are exclamations.
  */
 export function isAddressed (tokens: Token[], first: number, last: number, calledOut = true): boolean {
   const sentence = tokens[first]!.sentence
