@@ -133,7 +133,7 @@ function addLogits (weights: Float32Array, features: Uint32Array, count: number,
 interface ScoringCache {
   /** Per word: K sums for each role (SELF, PREV1, NEXT1, PREV2, NEXT2), then its hash. */
   words: Map<string, Float64Array>
-  /** The padding beyond either end of the comment, in the neighbour roles. */
+  /** The padding beyond either end of the comment, in the neighbour roles, then its hash. */
   pad: Float64Array
   /** Bias plus shape plus you, indexed shape * 2 + you. */
   fixed: Float64Array[]
@@ -166,6 +166,7 @@ function scoringCache (model: TokenModel, mask: number): ScoringCache {
   if (cache === undefined) {
     const pad = new Float64Array(ROLES * K + 1)
     neighbourSums(model, PAD_HASH, mask, pad)
+    pad[HASH] = PAD_HASH
     const fixed: Float64Array[] = []
     for (let shape = 0; shape < 3; shape++) {
       for (let you = 0; you < 2; you++) {
@@ -223,16 +224,17 @@ export function scoreTokens (model: TokenModel, tokens: Token[]): TokenScore[] {
   const buffer = new Uint32Array(MAX_FEATURES)
   const n = tokens.length
   const sums = tokens.map((t) => wordSums(model, cache, t.norm, mask, buffer))
-  const hashOf = (i: number): number => i >= 0 && i < n ? sums[i]![HASH]! : PAD_HASH
+  // The padding stands for every position beyond either end, as PAD does in featuresOf.
+  const at = (i: number): Float64Array => i >= 0 && i < n ? sums[i]! : cache.pad
   const p = new Float64Array(K)
   const out: TokenScore[] = []
   let lastYou = -1
   for (let i = 0; i < n; i++) {
     const own = sums[i]!
-    const p1 = i >= 1 ? sums[i - 1]! : cache.pad
-    const n1 = i + 1 < n ? sums[i + 1]! : cache.pad
-    const p2 = i >= 2 ? sums[i - 2]! : cache.pad
-    const n2 = i + 2 < n ? sums[i + 2]! : cache.pad
+    const p1 = at(i - 1)
+    const n1 = at(i + 1)
+    const p2 = at(i - 2)
+    const n2 = at(i + 2)
     // Same as speaksToYou, kept in step instead of looking back six words for every token.
     const you = lastYou >= i - 6 && lastYou >= 0 && tokens[lastYou]!.sentence === tokens[i]!.sentence ? 1 : 0
     const fixed = cache.fixed[shapeOf(tokens[i]!) * 2 + you]!
@@ -240,8 +242,8 @@ export function scoreTokens (model: TokenModel, tokens: Token[]): TokenScore[] {
       p[k] = own[SELF * K + k]! + fixed[k]! + p1[PREV1 * K + k]! + n1[NEXT1 * K + k]! + p2[PREV2 * K + k]! + n2[NEXT2 * K + k]!
     }
     const w = own[HASH]!
-    rowSum(model.weights, mix(mix(SEED.bigramPrev, hashOf(i - 1)), w) & mask, p, 0)
-    rowSum(model.weights, mix(mix(SEED.bigramNext, w), hashOf(i + 1)) & mask, p, 0)
+    rowSum(model.weights, mix(mix(SEED.bigramPrev, p1[HASH]!), w) & mask, p, 0)
+    rowSum(model.weights, mix(mix(SEED.bigramNext, w), n1[HASH]!) & mask, p, 0)
     softmax(p)
     let best = 1
     for (let k = 2; k < K; k++) if (p[k]! > p[best]!) best = k
