@@ -69,21 +69,18 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
       : undefined
     // "What a knucklehead", "these hypocrites", "another twit": pointed at someone no word
     // names, as the model's phrases can be. An insult: libel needs someone identifiable.
-    const addressed = aimed && target === undefined && hit.first >= 0 &&
-      isAddressed(ctx.tokens, hit.first, hit.last, false) && !isTakenBack(ctx.tokens, hit.first, hit.last)
+    const addressed = aimed && target === undefined && hit.first >= 0 && isAddressed(ctx.tokens, hit.first, hit.last, false)
     if (aimed && target === undefined && !addressed) continue
     if (target !== undefined && isVerbAfterYou(ctx.tokens, target, hit.first, hit.last)) continue
-    // "Calling him a liar is unfair" condemns the allegation; it makes none. "Not all refugees
-    // are criminals" denies it.
-    if (target !== undefined) {
-      const first = Math.min(hit.first, target.index)
-      if (isTakenBack(ctx.tokens, first, hit.last)) continue
-    }
     const category = target !== undefined ? (list.when[target.kind] ?? list.category) : addressed ? 'insult' : list.category
+    // "Calling him a liar is unfair" condemns the allegation; it makes none. "Not all refugees
+    // are criminals" denies it. An attack on someone is taken back from its target on, one
+    // pointed at someone from its first word; a threat needs no target to be one, and is
+    // taken back the same way ("please don't kill yourself" begs). Other words with no
+    // target (profanity, slurs, "idiot") never are.
+    const from = target !== undefined ? Math.min(hit.first, target.index) : (addressed || category === 'threat') && hit.first >= 0 ? hit.first : -1
+    if (from >= 0 && isTakenBack(ctx.tokens, from, hit.last)) continue
     if (category === 'libel' && target !== undefined && isSupposed(ctx.tokens, target.index)) continue
-    // A threat needs no target to be one, and is taken back the same way: "please don't kill
-    // yourself" begs; "saying 'kill yourself' to a child is vile" condemns.
-    if (target === undefined && category === 'threat' && hit.first >= 0 && isTakenBack(ctx.tokens, hit.first, hit.last)) continue
     // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
     // criminal" (nor "Johnson is a war criminal").
     let { start, end } = hit
