@@ -2,7 +2,7 @@
 // a terminal sends): a shell between npm and node does not pass the signal on, and the
 // server kept running under pid 1. The start script of package.json is run by npm as it is,
 // in a scratch folder where dist/src/server.js is a small stand-in that reports the
-// signals it receives (the real server's shutdown is tested in server.test.ts).
+// signals it receives (the real server's shutdown is tested in processes/server.test.ts).
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'

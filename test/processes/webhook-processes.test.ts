@@ -3,11 +3,14 @@
 // next, with the same Idempotency-Key).
 import t, { type Test } from 'tap'
 import { randomBytes } from 'node:crypto'
-import { API_KEYS, KEYS, startRedis, startServer, until } from './helper.js'
-import { copyRules, edit } from './rules/helper.js'
-import { Receiver } from './webhook-receiver.js'
+import { API_KEYS, KEYS, startRedis, startServer, until } from '../helper.js'
+import { copyRules, edit } from '../rules/helper.js'
+import { Receiver } from '../webhook-receiver.js'
 
 const redis = await startRedis(t)
+// The two tests use their own key prefix and receiver, and spend their time waiting on
+// child services: run them side by side, so that this file does not hold the suite's end.
+t.jobs = 2
 const FRENCH = 'Je pense que cet article sur le nouveau pont est très intéressant et bien écrit.'
 
 async function env (t: Test, url: string): Promise<Record<string, string>> {

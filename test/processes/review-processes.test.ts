@@ -2,8 +2,8 @@
 // middle of decisions: each comment ends decided exactly once or still pending.
 import t from 'tap'
 import { Redis } from 'ioredis'
-import { startRedis, startServer, API_KEYS, KEYS, until } from './helper.js'
-import { SiteKeys } from '../src/queue/keys.js'
+import { startRedis, startServer, API_KEYS, KEYS, until } from '../helper.js'
+import { SiteKeys } from '../../src/queue/keys.js'
 
 const redis = await startRedis(t, { appendfsync: 'always' })
 const env = { REDIS_URL: redis.url, API_KEYS, REDIS_PREFIX: 'procs', RATE_LIMIT_MAX: '100000' }

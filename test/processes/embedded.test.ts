@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { DataDirInUse, RedisServerMissing, startEmbeddedRedis } from '../src/redis/embedded.js'
-import { startServer, tempDir, until, API_KEYS, KEYS, comment, ROOT, NO_CHILD_COVERAGE } from './helper.js'
+import { DataDirInUse, RedisServerMissing, startEmbeddedRedis } from '../../src/redis/embedded.js'
+import { startServer, tempDir, until, API_KEYS, KEYS, comment, ROOT, NO_CHILD_COVERAGE } from '../helper.js'
 
 const OWNER_FILE = 'moderato-embedded.json'
 
