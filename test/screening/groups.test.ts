@@ -83,6 +83,8 @@ t.test('an allegation put as a question or a condition alleges nothing', async (
   t.same(flagged('The inquiry will ask whether she lied under oath.'), [])
   t.notOk(categoriesOf('If the mayor is a crook, he should resign.').includes('libel'), 'not libel (the model may still see an insult)')
   t.same(categoriesOf('Whether you like it or not, the mayor is a crook.'), ['libel'], 'a supposing word far from the target supposes nothing of it')
+  t.same(flagged('The jury will decide whether Smith should be jailed.'), [], 'nor does a libel pattern under "whether"')
+  t.same(categoriesOf('The jury will decide. Smith should be jailed.'), ['libel'], 'while the same words asserted are libel')
 })
 
 t.test('a name that opens a sentence is a person when a modal follows it', async (t) => {
