@@ -7,10 +7,6 @@ import { Redis } from 'ioredis'
 import { startRedis, startServer, tempDir, API_KEYS, KEYS, RULES_DIR, comment } from '../helper.js'
 import { SiteKeys } from '../../src/queue/keys.js'
 
-// Each test starts its own service (and Redis), and most of their time is spent waiting on
-// a child process: run them side by side, so that this file does not hold the suite's end.
-t.jobs = 3
-
 t.test('embedded Redis: starts its own redis-server under DATA_DIR and stops it on SIGTERM', async (t) => {
   const dataDir = await tempDir(t)
   const p = startServer(t, { DATA_DIR: dataDir, API_KEYS })

@@ -8,9 +8,6 @@ import { copyRules, edit } from '../rules/helper.js'
 import { Receiver } from '../webhook-receiver.js'
 
 const redis = await startRedis(t)
-// The two tests use their own key prefix and receiver, and spend their time waiting on
-// child services: run them side by side, so that this file does not hold the suite's end.
-t.jobs = 2
 const FRENCH = 'Je pense que cet article sur le nouveau pont est très intéressant et bien écrit.'
 
 async function env (t: Test, url: string): Promise<Record<string, string>> {
