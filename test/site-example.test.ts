@@ -3,6 +3,7 @@
 // example imports moderato/verify-webhook), which `npm run build` makes before the tests.
 import t from 'tap'
 import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -10,13 +11,27 @@ import { API_KEYS, KEYS, ROOT, startRedis, startServer, tempDir, until } from '.
 import { copyRules, edit } from './rules/helper.js'
 
 const SECRET = 'whsec-example-0123456789'
+const EPHEMERAL_RANGE = '/proc/sys/net/ipv4/ip_local_port_range'
 
+/**
+ * A free port below the kernel's ephemeral range. The service (PORT=0) and every outgoing
+ * connection take their ports from that range, so a port picked there can be taken between
+ * this check and the example's listen: it was once, in CI (EADDRINUSE).
+ */
 async function freePort (): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const { port } = s.address() as { port: number }
-  await new Promise((resolve) => s.close(resolve))
-  return port
+  const range = existsSync(EPHEMERAL_RANGE) ? readFileSync(EPHEMERAL_RANGE, 'utf8') : '32768'
+  const below = Math.max(Number(range.trim().split(/\s+/)[0]) || 32768, 11000)
+  for (;;) {
+    const port = 10000 + Math.floor(Math.random() * (below - 10000))
+    const s = createServer()
+    const free = await new Promise<boolean>((resolve) => {
+      s.once('error', () => resolve(false))
+      s.listen(port, '127.0.0.1', () => resolve(true))
+    })
+    if (!free) continue
+    await new Promise((resolve) => s.close(resolve))
+    return port
+  }
 }
 
 t.test('the example site gets every decision, verified, and reports a published comment', async (t) => {
