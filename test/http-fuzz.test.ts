@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
 
 const redis = await startRedis(t)
-// A high rate limit: the limiter's own 429s are tested in ratelimit.test.ts.
+// A high rate limit: the limiter's own 429s are tested in http/ratelimit.test.ts.
 const { app } = await buildTestApp(t, redis.url, { MAX_TEXT_LENGTH: '500', RATE_LIMIT_MAX: '1000000' })
 
 interface Route { method: 'GET' | 'POST', path: (id: string) => string, key: string }

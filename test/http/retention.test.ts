@@ -1,8 +1,8 @@
 // RETENTION_DAYS: decided comments and their feed entries leave Redis after the retention;
 // comments still waiting for review never do.
 import t, { type Test } from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment, until } from './helper.js'
-import { SiteKeys } from '../src/queue/keys.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, until } from '../helper.js'
+import { SiteKeys } from '../../src/queue/keys.js'
 
 const redis = await startRedis(t)
 const site = auth(KEYS.site)

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
-import { startRedis, buildTestApp, auth, KEYS } from './helper.js'
+import { startRedis, buildTestApp, auth, KEYS } from '../helper.js'
 
 const redis = await startRedis(t)
 

@@ -1,6 +1,6 @@
 // Sites kept apart: ids, reads, feeds and moderators' scope, through the HTTP API.
 import t, { type Test } from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment, API_KEYS } from './helper.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, API_KEYS } from '../helper.js'
 
 const redis = await startRedis(t)
 const OTHER = 'site-secret-other'

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startRedis, buildTestApp, auth, KEYS, comment, ROOT } from './helper.js'
-import { SiteKeys } from '../src/queue/keys.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, ROOT } from '../helper.js'
+import { SiteKeys } from '../../src/queue/keys.js'
 
 const redis = await startRedis(t)
 const { app, redis: client, config } = await buildTestApp(t, redis.url, { MAX_TEXT_LENGTH: '200' })

@@ -1,12 +1,12 @@
 // Signed webhook deliveries from the outbox: what the site receives and checks, retries
 // while the receiver is down, order per comment, 410 Gone, and refused private targets.
 import t, { type Test } from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment, until } from './helper.js'
-import { copyRules, edit } from './rules/helper.js'
-import { Receiver } from './webhook-receiver.js'
-import { signWebhook, verifyWebhook } from '../src/webhooks/signature.js'
-import { isPrivateTarget } from '../src/webhooks/post.js'
-import { SiteKeys } from '../src/queue/keys.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, until } from '../helper.js'
+import { copyRules, edit } from '../rules/helper.js'
+import { Receiver } from '../webhook-receiver.js'
+import { signWebhook, verifyWebhook } from '../../src/webhooks/signature.js'
+import { isPrivateTarget } from '../../src/webhooks/post.js'
+import { SiteKeys } from '../../src/queue/keys.js'
 
 const redis = await startRedis(t)
 const SECRET = 'whsec-first-0123456789'
@@ -121,7 +121,7 @@ t.test('loopback and link-local targets are refused unless allowed', async (t) =
 })
 
 t.test('webhook configuration is checked at start', async (t) => {
-  const { loadConfig, ConfigError } = await import('../src/config.js')
+  const { loadConfig, ConfigError } = await import('../../src/config.js')
   const base = { API_KEYS: 'site:rasa:site-secret-rasa,admin:ops:admin-secret-ops' }
   const fails = (env: Record<string, string>, message: RegExp) => t.throws(() => loadConfig({ ...base, ...env }), { name: ConfigError.name, message })
   fails({ WEBHOOKS: 'other=https://x.example/h', WEBHOOK_SECRETS: `other=${SECRET}` }, /"other" is not a site with a key/)

@@ -1,10 +1,10 @@
 // The decisions feed gives the site what it needs to act: the article, the author, the
 // decision and what to tell the reader, with a cursor per entry.
 import t from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
-import { copyRules, edit } from './rules/helper.js'
-import { loadRules, RulesLoadError } from '../src/rules/load.js'
-import { compareStreamIds } from '../src/queue/stream-ids.js'
+import { startRedis, buildTestApp, auth, KEYS, comment } from '../helper.js'
+import { copyRules, edit } from '../rules/helper.js'
+import { loadRules, RulesLoadError } from '../../src/rules/load.js'
+import { compareStreamIds } from '../../src/queue/stream-ids.js'
 
 const redis = await startRedis(t)
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment, until } from './helper.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, until } from '../helper.js'
 
 t.test('per key, with Retry-After and the rate-limit headers', async (t) => {
   const redis = await startRedis(t)

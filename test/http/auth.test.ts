@@ -1,7 +1,7 @@
 import t from 'tap'
-import { keyLookup } from '../src/http/auth.js'
-import { parseApiKeys } from '../src/config.js'
-import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
+import { keyLookup } from '../../src/http/auth.js'
+import { parseApiKeys } from '../../src/config.js'
+import { startRedis, buildTestApp, auth, KEYS, comment } from '../helper.js'
 
 t.test('key lookup', async (t) => {
   const lookup = keyLookup(parseApiKeys('site:rasa:aaaaaaaa,moderator:alice:bbbbbbbb'))

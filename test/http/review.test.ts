@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment, TestClock } from './helper.js'
+import { startRedis, buildTestApp, auth, KEYS, comment, TestClock } from '../helper.js'
 
 const redis = await startRedis(t)
 const site = auth(KEYS.site)

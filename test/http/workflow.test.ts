@@ -2,8 +2,8 @@
 // author; skipping; their own leases; an author's record; overturning a decision; the
 // reason codes; and how each rule fares with moderators.
 import t from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
-import { copyRules, edit } from './rules/helper.js'
+import { startRedis, buildTestApp, auth, KEYS, comment } from '../helper.js'
+import { copyRules, edit } from '../rules/helper.js'
 
 const redis = await startRedis(t)
 

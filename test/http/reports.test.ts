@@ -2,9 +2,9 @@
 // reported lane, with the reports in view; reports on other comments are kept, and change
 // nothing; every report is in the history.
 import t from 'tap'
-import { startRedis, buildTestApp, auth, KEYS, comment } from './helper.js'
-import { copyRules, edit } from './rules/helper.js'
-import { loadRules, RulesLoadError } from '../src/rules/load.js'
+import { startRedis, buildTestApp, auth, KEYS, comment } from '../helper.js'
+import { copyRules, edit } from '../rules/helper.js'
+import { loadRules, RulesLoadError } from '../../src/rules/load.js'
 
 const redis = await startRedis(t)
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startRedis, buildTestApp, auth, tempDir, KEYS, RULES_DIR, comment } from './helper.js'
+import { startRedis, buildTestApp, auth, tempDir, KEYS, RULES_DIR, comment } from '../helper.js'
 
 const site = auth(KEYS.site)
 const alice = auth(KEYS.alice)
