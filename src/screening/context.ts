@@ -22,6 +22,11 @@ export function isNegation (tokens: Token[], i: number): boolean {
 // "we do not ever", "not all of them". A pronoun other than "I"/"we" may not ("not you,
 // idiot" negates nothing).
 const NEGATION_BRIDGE = new Set(['one', 'should', 'would', 'will', 'could', 'can', 'must', 'do', 'does', 'did', 'really', 'ever', 'truly', 'i', 'we', 'all', 'every', 'most'])
+// A belief denied denies what follows, with or without "that": "I don't think (that) Black
+// people are criminals". Not after "can't": "I can't believe Americans were stupid enough"
+// asserts it.
+const BELIEFS = new Set(['think', 'believe', 'say', 'mean', 'feel', 'suppose'])
+const DISBELIEF = new Set(['cant', 'cannot', 'couldnt', 'can', 'could'])
 const NOBODY = new Set(['nobody', 'noone'])
 /** How many words before a match a negation may stand. */
 const NEGATION_WINDOW = 3
@@ -35,13 +40,18 @@ const NEGATION_WINDOW = 3
  */
 function isNegatedBefore (tokens: Token[], first: number): boolean {
   const sentence = tokens[first]!.sentence
+  let belief = false
   for (let i = first - 1; i >= 0 && i >= first - NEGATION_WINDOW; i--) {
     const t = tokens[i]!
     if (t.sentence !== sentence || tokens[i + 1]!.start - t.end !== 1) return false
     // A bare "no" is an interjection or a determiner ("no bitch, you can't"); "no one" negates.
     if (t.norm === 'no') return tokens[i + 1]!.norm === 'one'
-    if (isNegation(tokens, i) || NOBODY.has(t.norm)) return true
-    if (!NEGATION_BRIDGE.has(t.norm)) return false
+    if (isNegation(tokens, i) || NOBODY.has(t.norm)) {
+      // "can't" is "can" + "t", "cannot" one word.
+      return !belief || !DISBELIEF.has(t.norm === 't' ? tokens[i - 1]!.norm : t.norm)
+    }
+    if (BELIEFS.has(t.norm)) belief = true
+    else if (!(NEGATION_BRIDGE.has(t.norm) || (t.norm === 'that' && BELIEFS.has(tokens[i - 1]?.norm ?? '')))) return false
   }
   return false
 }

@@ -9,7 +9,7 @@
 import { detectLanguage } from './language.js'
 import { tokenize, type Token } from './tokenize.js'
 import { respell } from './respell.js'
-import { classifyTargets, findTarget, isAddressed, isSaidOf, targetExtent, type Target } from './targets.js'
+import { classifyTargets, findTarget, isAddressed, isSaidOf, saidOf, targetExtent, type Target } from './targets.js'
 import { isSupposed, isTakenBack } from './context.js'
 import { findSpam } from './spam.js'
 import { mergeFlags, scoreFlags } from './flags.js'
@@ -58,6 +58,9 @@ function isVerbAfterYou (tokens: Token[], target: Target, first: number, last: n
     next.sentence === tokens[first]!.sentence && next.pause !== true && AFTER_A_VERB.has(next.norm)
 }
 
+/** Whether the words starting at `first` call "you" them: "you idiot", not "you are an idiot". */
+const isCalledOut = (target: Target, first: number): boolean => target.kind === 'you' && target.index === first - 1
+
 function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>, flags: RawFlag[]): void {
   for (const hit of hits) {
     const { list, severity } = hit.entry
@@ -77,15 +80,18 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
     // are criminals" denies it. An attack on someone is taken back from its target on, one
     // pointed at someone from its first word; a threat needs no target to be one, and is
     // taken back the same way ("please don't kill yourself" begs). Other words with no
-    // target (profanity, slurs, "idiot") never are.
-    const from = target !== undefined ? Math.min(hit.first, target.index) : (addressed || category === 'threat') && hit.first >= 0 ? hit.first : -1
-    if (from >= 0 && isTakenBack(ctx.tokens, from, hit.last)) continue
+    // target (slurs, "idiot") never are, nor is profanity, aimed or not. "You" right before
+    // the words calls someone them ("never you fucking bitch"): a negation before that
+    // denies nothing.
+    const who = target !== undefined ? targetExtent(ctx.tokens, ctx.kinds, target) : undefined
+    const from = who !== undefined && !isCalledOut(target!, hit.first) ? Math.min(hit.first, who.first)
+      : (who !== undefined || addressed || category === 'threat') && hit.first >= 0 ? hit.first : -1
+    if (from >= 0 && category !== 'profanity' && isTakenBack(ctx.tokens, from, hit.last)) continue
     if (category === 'libel' && target !== undefined && isSupposed(ctx.tokens, target.index)) continue
     // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
     // criminal" (nor "Johnson is a war criminal").
     let { start, end } = hit
-    if (target !== undefined && aimed) {
-      const who = targetExtent(ctx.tokens, ctx.kinds, target)
+    if (who !== undefined && aimed) {
       start = Math.min(start, ctx.tokens[who.first]!.start)
       end = Math.max(end, ctx.tokens[who.last]!.end)
     }
@@ -131,8 +137,12 @@ function modelPhase (ctx: Context, setup: ScreeningModel, flags: RawFlag[]): voi
     // Spans come in text order: sweep the rules' flags that start before this span ends.
     while (r < ruled.length && ruled[r]![0] < s.end) reach = Math.max(reach, ruled[r++]![1])
     if (reach > s.start) continue
-    // Profanity is profane whatever negates it ("don't bitch about it").
-    if (isTakenBack(ctx.tokens, s.first, s.last, s.kind !== 'profanity')) continue
+    // Profanity is profane whatever negates it ("don't bitch about it"). What is said of
+    // someone is taken back from them on, as for the lists: "I don't think women are stupid".
+    const negatable = s.kind !== 'profanity'
+    if (isTakenBack(ctx.tokens, s.first, s.last, negatable)) continue
+    const subject = negatable ? saidOf(ctx.tokens, ctx.kinds, s.first) : undefined
+    if (subject !== undefined && !isCalledOut(subject, s.first) && isTakenBack(ctx.tokens, targetExtent(ctx.tokens, ctx.kinds, subject).first, s.last)) continue
     flags.push({ category: s.kind, rule: `model:${s.kind}`, severity: 'medium', start: s.start, end: s.end })
   }
 }

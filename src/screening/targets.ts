@@ -157,15 +157,19 @@ function isSaidOfWriter (tokens: Token[], first: number): boolean {
 }
 
 /**
- * The tokens a person target spans: a name is often several tokens ("Mr Smith", "Boris
- * Johnson"), and evidence should show all of it. Other targets are one token.
+ * The tokens a target spans: a name is often several tokens ("Mr Smith", "Boris Johnson"),
+ * and a group may be named by two ("Black people"). Evidence should show all of it, and a
+ * negation before its first word takes back what is said of it. "You" is one token.
  */
 export function targetExtent (tokens: Token[], kinds: Array<TargetKind | undefined>, target: Target): { first: number, last: number } {
   let first = target.index
   let last = target.index
-  if (target.kind !== 'person') return { first, last }
+  if (target.kind === 'you') return { first, last }
+  // A name of several words ("Boris Johnson"), or a group named by two ("Black people");
+  // "they" stands alone ("they aren't arab they are …" names the group twice).
   const sentence = tokens[target.index]!.sentence
-  const isName = (i: number): boolean => kinds[i] === 'person' && tokens[i]!.sentence === sentence
+  const isName = (i: number): boolean => kinds[i] === target.kind && tokens[i]!.sentence === sentence && !GROUP_PRONOUNS.has(tokens[i]!.norm)
+  if (!isName(target.index)) return { first, last }
   while (first > 0 && isName(first - 1)) first--
   while (last + 1 < tokens.length && isName(last + 1)) last++
   return { first, last }
@@ -184,17 +188,23 @@ const MAX_FILLERS = 4
  * something else) and "he is not a troll" (a negation, no filler) are not.
  */
 export function isSaidOf (tokens: Token[], kinds: Array<TargetKind | undefined>, first: number): boolean {
+  return saidOf(tokens, kinds, first) !== undefined
+}
+
+/** The target the phrase starting at token `first` is said of (see isSaidOf), if any. */
+export function saidOf (tokens: Token[], kinds: Array<TargetKind | undefined>, first: number): Target | undefined {
   const sentence = tokens[first]!.sentence
   let i = first - 1
   const isFiller = (j: number): boolean => FILLERS.has(tokens[j]!.norm) && tokens[j]!.sentence === sentence && tokens[j + 1]!.pause !== true
   for (let fillers = 0; i >= 0 && fillers < MAX_FILLERS && isFiller(i); fillers++) i--
   const at = tokens[i]
-  if (at === undefined || at.sentence !== sentence || tokens[i + 1]!.pause === true) return false
-  if (kinds[i] === 'you' && i === first - 1) return true
-  if (!ATTRIBUTING_VERBS.has(at.norm)) return false
+  if (at === undefined || at.sentence !== sentence || tokens[i + 1]!.pause === true) return undefined
+  if (kinds[i] === 'you' && i === first - 1) return { kind: 'you', index: i }
+  if (!ATTRIBUTING_VERBS.has(at.norm)) return undefined
   // "you're": the contraction is its own token after the target.
   const subject = tokens[i - 1]
-  return subject !== undefined && subject.sentence === sentence && at.pause !== true && kinds[i - 1] !== undefined
+  const kind = kinds[i - 1]
+  return subject !== undefined && subject.sentence === sentence && at.pause !== true && kind !== undefined ? { kind, index: i - 1 } : undefined
 }
 
 // "these losers", "that joker", "another twit", "what a clown": words that point at whoever

@@ -181,3 +181,19 @@ t.test('an attack the speaker disowns, stops or judges as they quote it', async 
   t.same(categoriesOf('Stop saying sorry, Muslims are rats.'), ['identity-attack'], 'across a comma the speaker says it themself')
   t.same(categoriesOf('He said that Muslims are rats.'), ['identity-attack'], 'a report nothing condemns')
 })
+
+t.test('a belief denied denies what follows it, from the first word of its target', async (t) => {
+  for (const text of [
+    "I don't think Black people are criminals.", 'I do not believe that Muslims are terrorists.', "I don't think women are stupid.",
+    "I don't think that gay people are disgusting."
+  ]) t.same(flagged(text), [], text)
+  t.same(categoriesOf("I can't believe Americans were stupid enough to elect him."), ['identity-attack'], 'disbelief asserts it')
+  t.same(categoriesOf("Isn't that moron a liar?"), ['insult'], '"that" carries a negation only after a belief')
+  t.same(flagged('Black people are criminals.'), ['identity-attack: Black people are criminals'], 'the evidence names the whole group')
+  t.same(categoriesOf("They aren't arab, they are terrorists."), ['identity-attack'], '"they" does not join the group named before it')
+})
+
+t.test('profanity is profane whoever it is aimed at, negated or not', async (t) => {
+  t.same(categoriesOf("I don't think you are a bitch."), ['profanity'])
+  t.same(categoriesOf("I'm not your bitch."), ['profanity'], 'a negation before "your" does not take back the word it calls someone')
+})
