@@ -171,4 +171,12 @@ t.test('the service starts its redis-server again when it dies, and every accept
   const kept = await fetch(`${base}/v1/comments/before-the-crash`, { headers: { authorization: `Bearer ${KEYS.site}` } })
   t.equal(kept.status, 200, 'the comment accepted before the crash is still there')
   t.match(server.output(), /embedded redis-server died; starting it again/, 'and says so')
+
+  // The harness's teardown SIGKILLs a service still running, which would orphan the
+  // redis-server started again: stop it as an orchestrator does, and check it takes its own.
+  const restarted = (JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as { redisPid: number }).redisPid
+  t.not(restarted, redisPid, 'the owner record names the new redis-server')
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0, 'SIGTERM stops the service cleanly')
+  t.notOk(running(restarted), 'and the redis-server it started again with it')
 })
