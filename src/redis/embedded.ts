@@ -59,6 +59,8 @@ export interface EmbeddedOptions {
   onOutput?: (line: string) => void
   /** More redis-server arguments (tests start Cluster nodes with them). */
   extraArgs?: string[]
+  /** Where a port comes from when `port` is not set (default freePort; tests race it). */
+  pickPort?: () => Promise<number>
 }
 
 // Who runs redis-server on a data directory. A process killed with SIGKILL cannot stop its
@@ -184,11 +186,40 @@ async function releaseDataDir (dir: string, record: OwnerRecord): Promise<void> 
   if (current?.ownerPid === record.ownerPid && current.redisPid === record.redisPid) await rm(file, { force: true })
 }
 
+/**
+ * How many ports to try. freePort's port is free when it answers, but redis-server binds it
+ * a moment later, and any other process may take it in between (another redis-server, or an
+ * outgoing connection drawn from the same ephemeral range).
+ */
+const PORT_ATTEMPTS = 5
+
 export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<EmbeddedRedis> {
   const dir = resolve(options.dir)
   await mkdir(dir, { recursive: true })
   const replacedOrphan = await claimDataDir(dir)
-  const port = options.port ?? await freePort()
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? await (options.pickPort ?? freePort)()
+    try {
+      return { ...await launch(dir, port, options), ...(replacedOrphan !== undefined ? { replacedOrphan } : {}) }
+    } catch (err) {
+      if (err instanceof PortTaken && options.port === undefined && attempt < PORT_ATTEMPTS) {
+        options.onOutput?.(`port ${port} was taken before redis-server bound it; trying another`)
+        continue
+      }
+      await releaseDataDir(dir, { ownerPid: process.pid, redisPid: 0 })
+      throw err
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+/**
+ * One redis-server on `port`, answering. The data directory is claimed already; until the
+ * server answers, its owner record names it (so that a crash right now leaves an orphan the
+ * next start stops), and if it fails to start the record goes back to the bare claim.
+ */
+async function launch (dir: string, port: number, options: EmbeddedOptions): Promise<Omit<EmbeddedRedis, 'replacedOrphan'>> {
   const args = [
     '--port', String(port),
     '--bind', '127.0.0.1',
@@ -208,7 +239,6 @@ export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<Emb
     child.once('error', (err) => resolveSpawn(err))
   })
   if (spawned !== undefined) {
-    await releaseDataDir(dir, { ownerPid: process.pid, redisPid: 0 })
     if ((spawned as NodeJS.ErrnoException).code === 'ENOENT') throw new RedisServerMissing()
     throw spawned
   }
@@ -222,12 +252,24 @@ export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<Emb
   child.stdout?.on('data', collect)
   child.stderr?.on('data', collect)
   const record: OwnerRecord = { ownerPid: process.pid, redisPid: child.pid ?? 0 }
+  let started = false
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => {
-    void releaseDataDir(dir, record).finally(resolveExit)
+    // A server that never answered is the caller's to clean up (it may try another port).
+    if (started) void releaseDataDir(dir, record).finally(resolveExit)
+    else resolveExit()
   }))
   const url = `redis://127.0.0.1:${port}`
   await writeOwner(join(dir, OWNER_FILE), { ...record, url })
-  await waitForPing(url, child, output)
+  try {
+    await waitForPing(url, child, output)
+  } catch (err) {
+    await exited
+    await writeOwner(join(dir, OWNER_FILE), { ownerPid: process.pid, redisPid: 0 })
+    throw output.some((line) => line.includes('Address already in use')) ? new PortTaken(`port ${port} is in use`) : err
+  }
+  started = true
+  // It exited after answering, before `started` was set: its exit handler released nothing.
+  if (child.exitCode !== null || child.signalCode !== null) await releaseDataDir(dir, record)
   const stopWith = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)
     await exited
@@ -239,8 +281,7 @@ export async function startEmbeddedRedis (options: EmbeddedOptions): Promise<Emb
     process: child,
     stop: async () => await stopWith('SIGTERM'),
     kill: async () => await stopWith('SIGKILL'),
-    exited,
-    ...(replacedOrphan !== undefined ? { replacedOrphan } : {})
+    exited
   }
 }
 
@@ -255,8 +296,9 @@ async function waitForPing (url: string, child: ChildProcess, output: string[]):
     probe.on('error', () => {})
     try {
       await probe.connect()
-      // While loading a large AOF, Redis answers LOADING; wait until it is really ready.
-      if (await probe.ping() === 'PONG') return
+      // While loading a large AOF, Redis answers LOADING; wait until it is really ready. And
+      // it must be this child that answers, not a server that took the port first.
+      if (await probe.ping() === 'PONG' && (await probe.info('server')).includes(`process_id:${child.pid}\r`)) return
     } catch {
       // not yet listening or still loading
     } finally {

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { DataDirInUse, RedisServerMissing, startEmbeddedRedis } from '../../src/redis/embedded.js'
+import { DataDirInUse, freePort, RedisServerMissing, startEmbeddedRedis } from '../../src/redis/embedded.js'
 import { startServer, tempDir, until, API_KEYS, KEYS, comment, ROOT, NO_CHILD_COVERAGE } from '../helper.js'
 
 const OWNER_FILE = 'moderato-embedded.json'
@@ -179,4 +179,25 @@ t.test('the service starts its redis-server again when it dies, and every accept
   server.child.kill('SIGTERM')
   t.equal(await server.exited, 0, 'SIGTERM stops the service cleanly')
   t.notOk(running(restarted), 'and the redis-server it started again with it')
+})
+
+t.test('a port taken before redis-server binds it: another is tried, and only our own server counts as up', async (t) => {
+  const other = await startEmbeddedRedis({ dir: await tempDir(t), appendfsync: 'everysec' })
+  t.teardown(async () => { await other.stop() })
+
+  const dir = await tempDir(t)
+  const err = await startEmbeddedRedis({ dir, port: other.port }).then(() => undefined, (e: unknown) => e)
+  t.match(err, { message: `port ${other.port} is in use` }, 'on a fixed port it fails: the redis-server answering there is not ours')
+  t.notOk(existsSync(join(dir, OWNER_FILE)), 'and gives its claim on the directory back')
+
+  const ports = [other.port]
+  const lines: string[] = []
+  const r = await startEmbeddedRedis({ dir, appendfsync: 'everysec', pickPort: async () => ports.shift() ?? await freePort(), onOutput: (line) => lines.push(line) })
+  t.teardown(async () => { await r.stop() })
+  t.not(r.port, other.port, 'a port picked and then taken: the next one is tried')
+  t.ok(lines.some((line) => line.includes(`port ${other.port} was taken`)), 'and the output says so')
+  const redis = new Redis(r.url)
+  t.teardown(() => redis.disconnect())
+  t.match(await redis.info('server'), `process_id:${r.process.pid}`, 'the server at the URL is the one started')
+  t.equal(JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')).redisPid, r.process.pid, 'the owner record names it')
 })
