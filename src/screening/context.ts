@@ -25,7 +25,9 @@ const NEGATION_BRIDGE = new Set(['one', 'should', 'would', 'will', 'could', 'can
 // A belief denied denies what follows, with or without "that": "I don't think (that) Black
 // people are criminals". Not after "can't": "I can't believe Americans were stupid enough"
 // asserts it.
-const BELIEFS = new Set(['think', 'believe', 'say', 'mean', 'feel', 'suppose'])
+const BELIEFS = new Set([
+  'think', 'thinks', 'thought', 'believe', 'believes', 'believed', 'say', 'says', 'said', 'mean', 'means', 'feel', 'feels', 'suppose', 'supposes'
+])
 const DISBELIEF = new Set(['cant', 'cannot', 'couldnt', 'can', 'could'])
 const NOBODY = new Set(['nobody', 'noone'])
 /** How many words before a match a negation may stand. */
@@ -133,7 +135,24 @@ function isCondemnedAfter (tokens: Token[], last: number): boolean {
  * order to be condemned, or (when `negatable`) a negation stands just before it.
  */
 export function isTakenBack (tokens: Token[], first: number, last: number, negatable = true): boolean {
-  return isCondemnedReport(tokens, first, last) || (negatable && isNegatedBefore(tokens, first))
+  return isCondemnedReport(tokens, first, last) || (negatable && (isNegatedBefore(tokens, first) || isBeliefSupposed(tokens, first)))
+}
+
+// Who may hold a belief that "if" supposes: "if you think …", "if anyone believes …".
+const BELIEVERS = new Set(['you', 'u', 'anyone', 'anybody', 'someone', 'somebody', 'people', 'they', 'we', 'i'])
+
+/**
+ * A belief put as a condition, right before the words: "if you think (that) women are only
+ * good for cooking, …" supposes the attack in order to answer it. Only across plain spaces,
+ * and only with one of the believers above: "if you ask me, women are …" asserts it.
+ */
+function isBeliefSupposed (tokens: Token[], first: number): boolean {
+  let i = first - 1
+  const plain = (j: number): boolean => j >= 0 && tokens[j]!.sentence === tokens[first]!.sentence && tokens[j + 1]!.start - tokens[j]!.end === 1
+  if (plain(i) && tokens[i]!.norm === 'that') i--
+  if (!plain(i) || !BELIEFS.has(tokens[i]!.norm)) return false
+  if (!plain(--i) || !BELIEVERS.has(tokens[i]!.norm)) return false
+  return plain(--i) && SUPPOSING.has(tokens[i]!.norm)
 }
 
 // Words that open a clause asking or supposing, not asserting: "the inquiry will ask whether
