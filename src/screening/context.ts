@@ -132,7 +132,8 @@ function isCondemnedAfter (tokens: Token[], last: number): boolean {
 
 /**
  * Whether the words around tokens first..last take an attack there back: it is reported in
- * order to be condemned, or (when `negatable`) a negation stands just before it.
+ * order to be condemned, or (when `negatable`) a negation or a belief supposed by "if"
+ * stands just before it.
  */
 export function isTakenBack (tokens: Token[], first: number, last: number, negatable = true): boolean {
   return isCondemnedReport(tokens, first, last) || (negatable && (isNegatedBefore(tokens, first) || isBeliefSupposed(tokens, first)))

@@ -182,7 +182,7 @@ t.test('an attack the speaker disowns, stops or judges as they quote it', async 
   t.same(categoriesOf('He said that Muslims are rats.'), ['identity-attack'], 'a report nothing condemns')
 })
 
-t.test('a belief denied denies what follows it, from the first word of its target', async (t) => {
+t.test('a belief denied or supposed takes back what follows it, from the first word of its target', async (t) => {
   for (const text of [
     "I don't think Black people are criminals.", 'I do not believe that Muslims are terrorists.', "I don't think women are stupid.",
     "I don't think that gay people are disgusting."
@@ -194,7 +194,7 @@ t.test('a belief denied denies what follows it, from the first word of its targe
   t.same(categoriesOf('If you ask me, women are only good for cooking.'), ['identity-attack'], '"if you ask me" asserts it')
   t.same(categoriesOf('You said immigrants are parasites.'), ['identity-attack'], 'a belief reported, not denied')
   t.same(flagged('Black people are criminals.'), ['identity-attack: Black people are criminals'], 'the evidence names the whole group')
-  t.same(categoriesOf("They aren't arab, they are terrorists."), ['identity-attack'], '"they" does not join the group named before it')
+  t.same(categoriesOf("They aren't arab they are terrorists."), ['identity-attack'], '"they" does not join the group named before it')
 })
 
 t.test('profanity is profane whoever it is aimed at, negated or not', async (t) => {
