@@ -10,6 +10,9 @@
 //                   named in two words ("trans people") is one {group}
 //   {any:M-N}       M to N arbitrary words (N at most 5), never a negation ("not", "never")
 //   element?        the element may be absent
+//   ^  $            (first or last, alone) the match starts or ends a sentence: "^ should be
+//                   shot $" is the whole sentence "Should be shot!", an elliptical call for
+//                   violence, and not "should be shot down" nor "he should be shot"
 import type { Token } from './tokenize.js'
 import { ShardedSet, type WordSet } from './sharded.js'
 import { isNegation } from './context.js'
@@ -20,7 +23,13 @@ type Element =
   | { kind: 'target', which: TargetKind | 'any', optional: boolean }
   | { kind: 'gap', min: number, max: number }
 
-export interface TokenPattern { elements: Element[] }
+export interface TokenPattern {
+  elements: Element[]
+  /** The first element must be a sentence's first word (a leading `^`). */
+  anchored: boolean
+  /** The last element must be a sentence's last word (a trailing `$`). */
+  anchoredEnd: boolean
+}
 
 export const MAX_GAP = 5
 /** Upper bound on the ways one start position can be tried; keeps matching linear. */
@@ -31,8 +40,13 @@ export class PatternError extends Error {
 }
 
 export function compileTokenPattern (source: string, lists: ReadonlyMap<string, WordSet>, normalize: (w: string) => string): TokenPattern {
-  const parts = source.trim().split(/\s+/).filter(Boolean)
-  if (parts.length === 0) throw new PatternError('the pattern is empty')
+  const words = source.trim().split(/\s+/).filter(Boolean)
+  const anchored = words[0] === '^'
+  const anchoredEnd = words.length > 1 && words[words.length - 1] === '$'
+  const parts = words.slice(anchored ? 1 : 0, anchoredEnd ? -1 : undefined)
+  if (parts.length === 0) throw new PatternError(words.length > 0 ? 'the pattern has no word besides ^ and $' : 'the pattern is empty')
+  if (parts.includes('^')) throw new PatternError('^ (a sentence start) can only come first')
+  if (parts.includes('$')) throw new PatternError('$ (a sentence end) can only come last')
   const elements: Element[] = []
   let paths = 1
   for (const part of parts) {
@@ -62,7 +76,7 @@ export function compileTokenPattern (source: string, lists: ReadonlyMap<string, 
   if (first.kind === 'gap' || last.kind === 'gap') throw new PatternError('a pattern cannot start or end with {any:…}')
   if (first.optional) throw new PatternError('the first element cannot be optional: a match starts at a word that is there')
   if (paths > MAX_PATHS) throw new PatternError(`too many combinations of gaps and optional elements (${paths} > ${MAX_PATHS})`)
-  return { elements }
+  return { elements, anchored, anchoredEnd }
 }
 
 /** "a|b|{list-id}": the union of the words and the lists' words. */
@@ -107,12 +121,13 @@ export interface PatternMatch { first: number, last: number }
 
 /** The last token index of a match starting at token i, or -1. At most MAX_PATHS steps. */
 export function matchAt (pattern: TokenPattern, tokens: Token[], kinds: Array<TargetKind | undefined>, i: number): number {
-  return step(pattern.elements, tokens, kinds, tokens[i]!.sentence, 0, i)
+  if (pattern.anchored && i > 0 && tokens[i - 1]!.sentence === tokens[i]!.sentence) return -1
+  return step(pattern.elements, pattern.anchoredEnd, tokens, kinds, tokens[i]!.sentence, 0, i)
 }
 
 // A plain function, not a closure made per attempt: patterns are tried at many tokens.
-function step (elements: Element[], tokens: Token[], kinds: Array<TargetKind | undefined>, sentence: number, e: number, at: number): number {
-  if (e === elements.length) return at - 1
+function step (elements: Element[], toEnd: boolean, tokens: Token[], kinds: Array<TargetKind | undefined>, sentence: number, e: number, at: number): number {
+  if (e === elements.length) return !toEnd || at === tokens.length || tokens[at]!.sentence !== sentence ? at - 1 : -1
   const el = elements[e]!
   if (el.kind === 'gap') {
     for (let skip = el.min; skip <= el.max; skip++) {
@@ -121,7 +136,7 @@ function step (elements: Element[], tokens: Token[], kinds: Array<TargetKind | u
       // A gap never crosses a sentence end, a pause (a comma, a dash …), nor a negation:
       // "they should not be shot".
       if (skip > 0 && (tokens[next - 1]!.sentence !== sentence || tokens[next - 1]!.pause === true || isNegation(tokens, next - 1))) break
-      const end = step(elements, tokens, kinds, sentence, e + 1, next)
+      const end = step(elements, toEnd, tokens, kinds, sentence, e + 1, next)
       if (end >= 0) return end
     }
     return -1
@@ -134,10 +149,10 @@ function step (elements: Element[], tokens: Token[], kinds: Array<TargetKind | u
   if (hit) {
     // A group named in two words ("trans people") is one target: the element takes both.
     const next = el.kind === 'target' && kinds[at] === 'group' && kinds[at + 1] === 'group' && tokens[at + 1]!.sentence === sentence && tokens[at + 1]!.pause !== true ? at + 2 : at + 1
-    const end = step(elements, tokens, kinds, sentence, e + 1, next)
+    const end = step(elements, toEnd, tokens, kinds, sentence, e + 1, next)
     if (end >= 0) return end
   }
-  return el.optional ? step(elements, tokens, kinds, sentence, e + 1, at) : -1
+  return el.optional ? step(elements, toEnd, tokens, kinds, sentence, e + 1, at) : -1
 }
 
 /**

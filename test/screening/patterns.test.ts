@@ -17,6 +17,10 @@ t.test('token patterns compile or say what is wrong', async (t) => {
     ['you? idiot', /first element cannot be optional/],
     ['you {any:0-1}? idiot', /gap cannot be optional/],
     ['you {you}|x', /stand alone/],
+    ['^', /no word besides \^ and \$/],
+    ['^ $', /no word besides \^ and \$/],
+    ['you ^ idiot', /can only come first/],
+    ['you $ idiot', /can only come last/],
     ['a {any:0-5} b {any:0-5} c {any:0-5} d {any:0-5} e', new RegExp(`> ${MAX_PATHS}`)]
   ]
   for (const [source, message] of bad) t.throws(() => compileTokenPattern(source, lists, norm), { message }, JSON.stringify(source))
@@ -40,6 +44,19 @@ t.test('token patterns match whole words with gaps and optional parts', async (t
   t.same(find('you, idiot'), [], 'never across a comma')
   t.same(find('you are - as ever - an idiot'), [], 'nor a dash, even inside a gap')
   t.same(find('you-idiot'), [], 'nor a hyphen')
+})
+
+t.test('^ and $ tie a match to the start and the end of a sentence', async (t) => {
+  const find = (pattern: string, text: string): string[] => {
+    const index = new PatternIndex([{ pattern: compileTokenPattern(pattern, lists, norm) }])
+    const { tokens } = tokenize(text)
+    return index.matchAll(tokens, tokens.map(() => undefined)).map((m) => tokens.slice(m.first, m.last + 1).map((x) => x.norm).join(' '))
+  }
+  t.same(find('^ should be shot', 'Should be shot. He should be shot.'), ['should be shot'], 'only the sentence that starts with it')
+  t.same(find('should be shot $', 'It should be shot down. It should be shot!'), ['should be shot'], 'only the sentence that ends with it')
+  t.same(find('^ should be shot $', 'Should be shot!'), ['should be shot'], 'a whole sentence')
+  t.same(find('^ should be shot $', 'Should be shot, frankly.'), [], 'a comma is not a sentence end')
+  t.same(find('^ should be shot too? $', 'Should be shot too. Should be shot.'), ['should be shot too', 'should be shot'], 'an optional word before $ may be there or not')
 })
 
 const source = (patterns: RuleSource['patterns']): RuleSource => ({
