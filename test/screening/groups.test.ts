@@ -194,7 +194,7 @@ t.test('a belief denied or supposed takes back what follows it, from the first w
   t.same(categoriesOf('If you ask me, women are only good for cooking.'), ['identity-attack'], '"if you ask me" asserts it')
   t.same(categoriesOf('You said immigrants are parasites.'), ['identity-attack'], 'a belief reported, not denied')
   t.same(flagged('Black people are criminals.'), ['identity-attack: Black people are criminals'], 'the evidence names the whole group')
-  t.same(categoriesOf("They aren't arab they are terrorists."), ['identity-attack'], '"they" does not join the group named before it')
+  t.same(categoriesOf("They aren't Afghans they are all terrorists."), ['identity-attack'], '"they" does not join the group named before it')
 })
 
 t.test('profanity is profane whoever it is aimed at, negated or not', async (t) => {
