@@ -33,6 +33,10 @@ const NOBODY = new Set(['nobody', 'noone'])
 /** How many words before a match a negation may stand. */
 const NEGATION_WINDOW = 3
 
+/** Whether token j is in `sentence` and one plain space from the word after it ("No, I" is not). */
+const joinsNext = (tokens: Token[], j: number, sentence: number): boolean =>
+  j >= 0 && tokens[j]!.sentence === sentence && tokens[j + 1]!.start - tokens[j]!.end === 1
+
 /**
  * Whether the words before token `first` negate what starts there: "I don't hate them",
  * "no one should hate them", "not all of them are thieves". Only over plain spaces: after a
@@ -45,7 +49,7 @@ function isNegatedBefore (tokens: Token[], first: number): boolean {
   let belief = false
   for (let i = first - 1; i >= 0 && i >= first - NEGATION_WINDOW; i--) {
     const t = tokens[i]!
-    if (t.sentence !== sentence || tokens[i + 1]!.start - t.end !== 1) return false
+    if (!joinsNext(tokens, i, sentence)) return false
     // A bare "no" is an interjection or a determiner ("no bitch, you can't"); "no one" negates.
     if (t.norm === 'no') return tokens[i + 1]!.norm === 'one'
     if (isNegation(tokens, i) || NOBODY.has(t.norm)) {
@@ -148,12 +152,12 @@ const BELIEVERS = new Set(['you', 'u', 'anyone', 'anybody', 'someone', 'somebody
  * and only with one of the believers above: "if you ask me, women are …" asserts it.
  */
 function isBeliefSupposed (tokens: Token[], first: number): boolean {
+  const sentence = tokens[first]!.sentence
   let i = first - 1
-  const plain = (j: number): boolean => j >= 0 && tokens[j]!.sentence === tokens[first]!.sentence && tokens[j + 1]!.start - tokens[j]!.end === 1
-  if (plain(i) && tokens[i]!.norm === 'that') i--
-  if (!plain(i) || !BELIEFS.has(tokens[i]!.norm)) return false
-  if (!plain(--i) || !BELIEVERS.has(tokens[i]!.norm)) return false
-  return plain(--i) && SUPPOSING.has(tokens[i]!.norm)
+  if (joinsNext(tokens, i, sentence) && tokens[i]!.norm === 'that') i--
+  if (!joinsNext(tokens, i, sentence) || !BELIEFS.has(tokens[i]!.norm)) return false
+  if (!joinsNext(tokens, --i, sentence) || !BELIEVERS.has(tokens[i]!.norm)) return false
+  return joinsNext(tokens, --i, sentence) && SUPPOSING.has(tokens[i]!.norm)
 }
 
 // Words that open a clause asking or supposing, not asserting: "the inquiry will ask whether
