@@ -58,8 +58,16 @@ function isVerbAfterYou (tokens: Token[], target: Target, first: number, last: n
     next.sentence === tokens[first]!.sentence && next.pause !== true && AFTER_A_VERB.has(next.norm)
 }
 
-/** Whether the words starting at `first` call "you" them: "you idiot", not "you are an idiot". */
-const isCalledOut = (target: Target, first: number): boolean => target.kind === 'you' && target.index === first - 1
+/**
+ * Where a take-back is looked for, for words starting at `first` said of `target`: from the
+ * target's first word ("Black" in "Black people are …"), unless "you" right before the words
+ * calls someone them ("never you fucking bitch"), where a negation before "you" denies
+ * nothing.
+ */
+function attackStart (ctx: Context, target: Target, first: number): number {
+  if (target.kind === 'you' && target.index === first - 1) return first
+  return Math.min(first, targetExtent(ctx.tokens, ctx.kinds, target).first)
+}
 
 function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>, flags: RawFlag[]): void {
   for (const hit of hits) {
@@ -80,18 +88,15 @@ function listPhase (ctx: Context, hits: ReturnType<Ruleset['lexicon']['match']>,
     // are criminals" denies it. An attack on someone is taken back from its target on, one
     // pointed at someone from its first word; a threat needs no target to be one, and is
     // taken back the same way ("please don't kill yourself" begs). Other words with no
-    // target (slurs, "idiot") never are, nor is profanity, aimed or not. "You" right before
-    // the words calls someone them ("never you fucking bitch"): a negation before that
-    // denies nothing.
-    const who = target !== undefined ? targetExtent(ctx.tokens, ctx.kinds, target) : undefined
-    const from = who !== undefined && !isCalledOut(target!, hit.first) ? Math.min(hit.first, who.first)
-      : (who !== undefined || addressed || category === 'threat') && hit.first >= 0 ? hit.first : -1
+    // target (slurs, "idiot") never are, nor is profanity, aimed or not.
+    const from = target !== undefined ? attackStart(ctx, target, hit.first) : (addressed || category === 'threat') && hit.first >= 0 ? hit.first : -1
     if (from >= 0 && category !== 'profanity' && isTakenBack(ctx.tokens, from, hit.last)) continue
     if (category === 'libel' && target !== undefined && isSupposed(ctx.tokens, target.index)) continue
     // Aimed evidence shows who and what: "Boris Johnson is a war criminal", not just "war
     // criminal" (nor "Johnson is a war criminal").
     let { start, end } = hit
-    if (who !== undefined && aimed) {
+    if (target !== undefined && aimed) {
+      const who = targetExtent(ctx.tokens, ctx.kinds, target)
       start = Math.min(start, ctx.tokens[who.first]!.start)
       end = Math.max(end, ctx.tokens[who.last]!.end)
     }
@@ -142,7 +147,7 @@ function modelPhase (ctx: Context, setup: ScreeningModel, flags: RawFlag[]): voi
     const negatable = s.kind !== 'profanity'
     if (isTakenBack(ctx.tokens, s.first, s.last, negatable)) continue
     const subject = negatable ? saidOf(ctx.tokens, ctx.kinds, s.first) : undefined
-    if (subject !== undefined && !isCalledOut(subject, s.first) && isTakenBack(ctx.tokens, targetExtent(ctx.tokens, ctx.kinds, subject).first, s.last)) continue
+    if (subject !== undefined && isTakenBack(ctx.tokens, attackStart(ctx, subject, s.first), s.last)) continue
     flags.push({ category: s.kind, rule: `model:${s.kind}`, severity: 'medium', start: s.start, end: s.end })
   }
 }
