@@ -1,0 +1,4 @@
+// One of the two processes of `npm run test:fast`: see layer.ts.
+import { runShard } from './layer.js'
+
+await runShard(2, 2)
