@@ -17,6 +17,9 @@ import { ListsFile, PatternsFile, PolicyFile, SiteListsFile, SitePolicyFile, Tes
 import { SITE_ID } from '../site-id.js'
 import { readModel, type LoadedModel } from '../model/file.js'
 import { MODEL_KINDS, type ModelKind } from '../screening/model.js'
+import { misspeltForms } from '../screening/misspellings.js'
+import { readEnglishWords } from './english-words.js'
+import { normalizeWord } from '../screening/lexicon.js'
 import type { Lane } from '../screening/types.js'
 
 export interface Problem { file: string, line?: number, message: string }
@@ -243,6 +246,12 @@ function badWords (): string[] {
   return badWordsList
 }
 
+/** The group words' misspellings that are neither English words nor other target words. */
+async function groupMisspellings (group: string[], others: string[][]): Promise<string[]> {
+  const known = new Set([...group, ...others.flat()].map(normalizeWord))
+  return misspeltForms(group.map(normalizeWord), known, await readEnglishWords())
+}
+
 export interface LoadOptions {
   /** Folder of the learned scorer (models/). Without it, the rules screen with lists and
    * patterns only, whatever policy.yaml says: tests of the rules, and tools that ask so. */
@@ -361,7 +370,10 @@ export async function loadRuleSource (
     version,
     lists: definitions,
     allowlist,
-    targets: { before: t.before, after: t.after, names: t.names, you: you!, person: person!, group: group!, groupAdjectives, groupNouns, breakers: breakers! },
+    targets: {
+      before: t.before, after: t.after, names: t.names, you: you!, person: person!, group: group!, groupAdjectives, groupNouns, breakers: breakers!,
+      ...(t.misspellings === true ? { groupMisspellings: await groupMisspellings(group!, [you!, person!, groupAdjectives!, groupNouns!]) } : {})
+    },
     patterns: patternSources,
     spam: patterns.data.spam,
     policy: {

@@ -85,6 +85,8 @@ export const ListsFile = Type.Object({
     groupAdjectives: Type.Optional(Type.String({ minLength: 1 })),
     /** Words for people ("people", "women", "community") that a group adjective makes a group. */
     groupNouns: Type.Optional(Type.String({ minLength: 1 })),
+    /** Group words misspelt by one slip ("Mulsims", "imigrants") name the group too. */
+    misspellings: Type.Optional(Type.Boolean()),
     breakers: Type.String({ minLength: 1 })
   }, { additionalProperties: false })
 }, { additionalProperties: false })

@@ -66,7 +66,8 @@ function runTogether (text: string, t: Token, segmenter: Segmenter, targets: Tar
   if (n < MIN_RUN_TOGETHER || n > MAX_RUN_TOGETHER || t.end - t.start !== n || t.parts !== undefined) return undefined
   // Most words begin and end with no target word: a short walk of two tries rules them out.
   if (!ends.starts(t.norm) && !ends.finishes(t.norm)) return undefined
-  if (segmenter.has(t.norm) || !/^[a-z]+$/.test(t.norm) || PROPER_NOUN.test(text.slice(t.start, t.end))) return undefined
+  // A misspelt group word is a group, not a phrase: "imigrants" is not "i migrants".
+  if (segmenter.has(t.norm) || targets.group.has(t.norm) || !/^[a-z]+$/.test(t.norm) || PROPER_NOUN.test(text.slice(t.start, t.end))) return undefined
   const split = segmenter.split(t.norm)
   if (split === undefined || split.length < 2 || split.some((s) => s.word.length < 3 && !SHORT_WORDS.has(s.word))) return undefined
   const aimed = (w: string): boolean => targets.you.has(w) || targets.group.has(w)

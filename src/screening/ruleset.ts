@@ -42,6 +42,8 @@ export interface RuleSource {
     /** With groupNouns: "trans people", "jewish women" are groups, both words (optional in lists.yaml). */
     groupAdjectives?: string[]
     groupNouns?: string[]
+    /** Misspellings of the group words that are not words ("mulsims"): groups too, never split out of a run of letters. */
+    groupMisspellings?: string[]
     breakers: string[]
   }
   patterns: PatternSource[]
@@ -127,14 +129,14 @@ export function * compileSteps (source: RuleSource): Steps<Ruleset> {
     names: t.names,
     you: wordSet(t.you),
     person: wordSet(t.person),
-    group: wordSet(t.group),
+    group: wordSet([...t.group, ...t.groupMisspellings ?? []]),
     groupAdjectives: wordSet(t.groupAdjectives ?? []),
     groupNouns: wordSet(t.groupNouns ?? []),
     breakers: wordSet(t.breakers)
   }
   const tokenRules = patterns.filter((p): p is TokenRule => p.kind === 'tokens')
   const segmenter = yield * Segmenter.build([
-    ENGLISH_WORDS, targets.you, targets.person, targets.group, ...lists.values(),
+    ENGLISH_WORDS, targets.you, targets.person, wordSet(t.group), ...lists.values(),
     ...tokenRules.flatMap((p) => patternWords(p.pattern))
   ])
   return {

@@ -14,7 +14,7 @@ const ROOT = resolve(import.meta.dirname, '../..')
 /** Folders whose every test file is in the layer, and single files from other folders. */
 const FOLDERS = ['test/screening', 'test/model', 'test/http', 'test/queue']
 const FILES = [
-  'test/rules/load.test.ts', 'test/rules/site-overlays.test.ts', 'test/rules/reload.test.ts',
+  'test/rules/load.test.ts', 'test/rules/english-words.test.ts', 'test/rules/site-overlays.test.ts', 'test/rules/reload.test.ts',
   'test/config.test.ts', 'test/error-codes.test.ts', 'test/dependencies.test.ts',
   'test/layers/layer.test.ts'
 ]

@@ -117,3 +117,17 @@ t.test('YAML hints for lines outside any section and sections a file does not de
   t.match(yamlHint('patterns.yaml', '- stray\npatterns: []\n', 1), /^Line 1 is before any section: check/)
   t.match(yamlHint('other.yaml', 'things:\n  - a\n - b\n', 3), /^Line 3 is in the "things" section: check/)
 })
+
+t.test('misspellings: true reads a group word with one slip as the group; off by default', async (t) => {
+  const off = (await loadRules(MINI)).ruleset.targets.group
+  t.notOk(off.has('imigrants'))
+  const dir = await copyRules(t)
+  edit(dir, 'lists.yaml', (s) => s.replace('  group: lists/group.txt\n', '  group: lists/group.txt\n  misspellings: true\n'))
+  edit(dir, 'lists/group.txt', (s) => s + 'hindus\n')
+  const on = (await loadRules(dir)).ruleset
+  t.ok(on.targets.group.has('imigrants') && on.targets.group.has('immigrnats'), 'a letter left out, letters swapped')
+  t.notOk(on.targets.group.has('hinds'), '"hindus" less its u is an English word')
+  t.ok(on.targets.group.has('immigrants') && on.targets.group.has('hindus'), 'the words themselves')
+  t.notOk(on.segmenter.has('imigrants'), 'a slip is never a word to split a run of letters into')
+  t.not(on.version, (await loadRules(MINI)).ruleset.version)
+})

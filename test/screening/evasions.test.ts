@@ -19,6 +19,13 @@ t.test('letters swapped or dropped', async (t) => {
   t.same(flagged('cvnt'), ['profanity: cvnt'])
 })
 
+t.test('a group word misspelt by one slip still names the group', async (t) => {
+  t.same(flagged('I hate Mulsims.'), ['identity-attack: hate Mulsims'], 'letters swapped')
+  t.same(flagged('Imigrants are vermin.'), ['identity-attack: Imigrants are vermin'], 'a letter left out, not read as "i migrants"')
+  t.same(flagged('Backs are filthy after a long hike.'), [], '"blacks" less its l is a word, not a slip')
+  t.same(flagged('Ugly Canadian weather again.'), [], 'a plural less its s is the adjective, not a slip')
+})
+
 t.test('letters from other Unicode blocks', async (t) => {
   t.same(flagged('🅸🅳🅸🅾🆃'), ['insult: 🅸🅳🅸🅾🆃'], 'negative squared letters')
   t.same(flagged('🅘🅓🅘🅞🅣'), ['insult: 🅘🅓🅘🅞🅣'], 'negative circled letters')
