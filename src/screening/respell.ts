@@ -28,7 +28,7 @@ export function respell (text: string, tokens: Token[], joined: Token[], segment
     if (split === undefined) { leftover.push(j); continue }
     replace.set(j.at!, [parts.length, split.map((s) => segmentToken(s, parts[s.start]!.start, parts[s.end - 1]!.end, j.sentence))])
   }
-  const ends = targetEnds(targets)
+  const ends = targetEnds(targets, segmenter)
   tokens.forEach((t, i) => {
     if (replace.has(i)) return
     const split = runTogether(text, t, segmenter, targets, ends)
@@ -82,7 +82,7 @@ interface TargetEnds { starts: (w: string) => boolean, finishes: (w: string) => 
 // One pair of tries per compiled rule set.
 const endsCache = new WeakMap<TargetConfig, TargetEnds>()
 
-function targetEnds (targets: TargetConfig): TargetEnds {
+function targetEnds (targets: TargetConfig, segmenter: Segmenter): TargetEnds {
   let ends = endsCache.get(targets)
   if (ends !== undefined) return ends
   const forward: Trie = { next: new Map(), word: false }
@@ -96,7 +96,10 @@ function targetEnds (targets: TargetConfig): TargetEnds {
     }
     node.word = true
   }
+  // Only words a split can give: a misspelt group word ("mulsims") is a target but never
+  // a word of the segmenter's, so it can never end a split.
   for (const w of [...targets.you, ...targets.group]) {
+    if (!segmenter.has(w)) continue
     add(forward, [...w])
     add(backward, [...w].reverse())
   }

@@ -123,20 +123,22 @@ export function * compileSteps (source: RuleSource): Steps<Ruleset> {
   }
   for (const p of source.patterns) categories[p.category] = (categories[p.category] ?? 0) + 1
   const t = source.targets
+  const groupWords = wordSet(t.group)
   const targets = {
     before: t.before,
     after: t.after,
     names: t.names,
     you: wordSet(t.you),
     person: wordSet(t.person),
-    group: wordSet([...t.group, ...t.groupMisspellings ?? []]),
+    // The misspellings are made from normalised words, and are normal already.
+    group: new Set([...groupWords, ...t.groupMisspellings ?? []]),
     groupAdjectives: wordSet(t.groupAdjectives ?? []),
     groupNouns: wordSet(t.groupNouns ?? []),
     breakers: wordSet(t.breakers)
   }
   const tokenRules = patterns.filter((p): p is TokenRule => p.kind === 'tokens')
   const segmenter = yield * Segmenter.build([
-    ENGLISH_WORDS, targets.you, targets.person, wordSet(t.group), ...lists.values(),
+    ENGLISH_WORDS, targets.you, targets.person, groupWords, ...lists.values(),
     ...tokenRules.flatMap((p) => patternWords(p.pattern))
   ])
   return {
