@@ -9,9 +9,15 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const FILE = require.resolve('an-array-of-english-words/index.json')
 
-/** Whether a word is English, by the list. */
+let reading: Promise<string> | undefined
+
+/**
+ * Whether a word is English, by the list. The text is read once per process and kept (3 MB):
+ * every site's rules are compiled on each load, and each asks.
+ */
 export async function readEnglishWords (): Promise<(word: string) => boolean> {
-  const text = await readFile(FILE, 'utf8')
+  reading ??= readFile(FILE, 'utf8').catch((err: unknown) => { reading = undefined; throw err })
+  const text = await reading
   return (word) => inSortedWords(text, word)
 }
 
