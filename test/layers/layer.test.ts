@@ -1,9 +1,8 @@
 import t from 'tap'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { fastLayerFiles, LONGEST, shardOf } from './layer.js'
+import { join } from 'node:path'
+import { fastLayerFiles, LONGEST, ROOT, shardOf } from './layer.js'
 
-const ROOT = resolve(import.meta.dirname, '../..')
 const files = fastLayerFiles()
 
 t.test('the fast layer names test files that exist, each once, and leaves out the timed one', async (t) => {

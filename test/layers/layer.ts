@@ -5,11 +5,11 @@
 // file in a process of its own, with coverage, so nothing a file leaks into the process
 // (a timer, a global) can hide there.
 import { readdirSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t from 'tap'
 
-const ROOT = resolve(import.meta.dirname, '../..')
+export const ROOT = resolve(import.meta.dirname, '../..')
 
 /** Folders whose every test file is in the layer, and single files from other folders. */
 const FOLDERS = ['test/screening', 'test/model', 'test/http', 'test/queue']
@@ -46,7 +46,7 @@ export function shardOf (files: readonly string[], index: number, count: number)
 /** Imports the shard's files in turn; their tests join this process's root test. */
 export async function runShard (index: number, count: number): Promise<void> {
   for (const file of shardOf(fastLayerFiles(), index, count)) {
-    t.comment(relative(ROOT, join(ROOT, file)))
+    t.comment(file)
     await import(pathToFileURL(join(ROOT, file)).href)
   }
 }
